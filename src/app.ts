@@ -1,0 +1,69 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { RETRY_AFTER_SECONDS, toBridgeError } from './errors.js';
+import type { Readiness } from './kafka/health.js';
+import type { WebhookOutcome } from './metrics.js';
+import { registerWebhookRoute, WEBHOOK_PATH, type WebhookDeps } from './webhook/route.js';
+
+export interface AppDeps extends WebhookDeps {
+  readiness: Readiness;
+  maxBodyBytes: number;
+  logger: FastifyServerOptions['logger'] | FastifyServerOptions['loggerInstance'];
+  /** True once shutdown began: readiness turns 503 so a load balancer drains us. */
+  shuttingDown?: () => boolean;
+}
+
+/** The HTTP app with everything it needs passed in; it does not listen (server.ts does). */
+export function buildApp(deps: AppDeps): FastifyInstance {
+  const app = Fastify({
+    ...loggerOption(deps.logger),
+    bodyLimit: deps.maxBodyBytes,
+    // Per-request log lines would cost throughput and say nothing the metrics do not.
+    disableRequestLogging: true,
+    return503OnClosing: true,
+  });
+
+  // Keep the body as raw bytes: the signature covers them, and they are what Kafka stores.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  app.setErrorHandler((error, request, reply) => {
+    const failure = toBridgeError(error);
+    if (request.url === WEBHOOK_PATH) deps.metrics.webhook(outcomeOf(failure.code));
+    if (failure.status >= 500) {
+      const cause = failure.cause instanceof Error ? failure.cause.message : undefined;
+      request.log.error({ code: failure.code, cause }, 'request failed');
+    }
+    if (failure.retriable) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+    return reply.code(failure.status).send({ error: failure.code, message: failure.message });
+  });
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not_found', message: 'no such route' }));
+
+  registerWebhookRoute(app, deps);
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    if (deps.shuttingDown?.()) return reply.code(503).send({ status: 'shutting-down' });
+    const { ready, detail } = await deps.readiness.check();
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not-ready', detail });
+  });
+  app.get('/metrics', async (_request, reply) => {
+    const body = await deps.metrics.registry.metrics();
+    return reply.type(deps.metrics.registry.contentType).send(body);
+  });
+  return app;
+}
+
+function outcomeOf(code: string): WebhookOutcome {
+  if (code === 'invalid_signature' || code === 'unsupported_media_type' || code === 'payload_too_large') return code;
+  if (code === 'publish_timeout' || code === 'kafka_unavailable' || code === 'overloaded' || code === 'shutting_down') {
+    return 'unavailable';
+  }
+  return 'error';
+}
+
+function loggerOption(logger: AppDeps['logger']): Pick<FastifyServerOptions, 'logger' | 'loggerInstance'> {
+  if (logger && typeof logger === 'object' && 'child' in logger && typeof logger.child === 'function') {
+    return { loggerInstance: logger as FastifyServerOptions['loggerInstance'] };
+  }
+  return { logger: logger as FastifyServerOptions['logger'] };
+}

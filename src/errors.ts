@@ -1,0 +1,60 @@
+/**
+ * The one catalogue of errors the bridge answers with. Each code has its HTTP
+ * status, whether a retry of the same request may succeed, and a message that
+ * never carries a payload or a secret.
+ */
+export const ERRORS = {
+  invalid_signature: { status: 401, retriable: false, message: 'signature missing or wrong' },
+  unsupported_media_type: { status: 415, retriable: false, message: 'Content-Type must be application/json' },
+  payload_too_large: { status: 413, retriable: false, message: 'body is larger than MAX_BODY_BYTES' },
+  not_found: { status: 404, retriable: false, message: 'no such route' },
+  bad_request: { status: 400, retriable: false, message: 'the request could not be read' },
+  publish_timeout: { status: 503, retriable: true, message: 'Kafka did not acknowledge in time' },
+  kafka_unavailable: { status: 503, retriable: true, message: 'Kafka is unavailable' },
+  overloaded: { status: 503, retriable: true, message: 'too many requests in flight' },
+  shutting_down: { status: 503, retriable: true, message: 'the bridge is shutting down' },
+  internal: { status: 500, retriable: true, message: 'internal error' },
+} as const satisfies Record<string, { status: number; retriable: boolean; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** Seconds a client should wait before retrying a retriable (503) answer. */
+export const RETRY_AFTER_SECONDS = 5;
+
+export class BridgeError extends Error {
+  override name = 'BridgeError';
+  readonly status: number;
+  readonly retriable: boolean;
+
+  constructor(
+    readonly code: ErrorCode,
+    options?: { cause?: unknown; message?: string },
+  ) {
+    super(options?.message ?? ERRORS[code].message, { cause: options?.cause });
+    this.status = ERRORS[code].status;
+    this.retriable = ERRORS[code].retriable;
+  }
+}
+
+export function isBridgeError(error: unknown): error is BridgeError {
+  return error instanceof BridgeError;
+}
+
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
+  FST_ERR_CTP_INVALID_TYPE: 'unsupported_media_type',
+};
+
+/** Any thrown value → an entry of the catalogue; unknown errors become `internal` and keep their cause. */
+export function toBridgeError(error: unknown): BridgeError {
+  if (error instanceof BridgeError) return error;
+  const { code, statusCode } = (error ?? {}) as { code?: string; statusCode?: number };
+  const mapped = code ? FASTIFY_CODES[code] : undefined;
+  if (mapped) return new BridgeError(mapped, { cause: error });
+  if (statusCode === 413) return new BridgeError('payload_too_large', { cause: error });
+  if (statusCode === 415) return new BridgeError('unsupported_media_type', { cause: error });
+  if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) return new BridgeError('bad_request', { cause: error });
+  return new BridgeError('internal', { cause: error });
+}

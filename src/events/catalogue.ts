@@ -1,0 +1,60 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { PoppEnvelope } from '../../generated/events.js';
+import { loadSchemas, type SchemaSet } from './schemas.js';
+import { topicForEventType } from './topics.js';
+
+// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+export type Verdict = { ok: true } | { ok: false; reason: 'invalid-envelope' | 'schema-violation' | 'unknown-event-type'; detail: string };
+
+export interface EventCatalogue {
+  readonly knownTypes: readonly string[];
+  /** Envelope first (so a bad envelope is named as such), then the event type's own schema. */
+  check(value: unknown): Verdict;
+  topicFor(eventType: string): string;
+  readonly schemas: SchemaSet;
+}
+
+/** Compiles every validator once, at start-up, from the files in `schemas/`. */
+export function createCatalogue(options: { schemasDir: string; topicPrefix: string }): EventCatalogue {
+  const schemas = loadSchemas(options.schemasDir);
+  const ajv = new Ajv({ allErrors: false, strict: true });
+  addFormats(ajv, ['date-time']);
+  const envelope = ajv.compile(schemas.envelope);
+  const validators = new Map<string, ValidateFunction>();
+  for (const [type, schema] of schemas.events) validators.set(type, ajv.compile(schema));
+  const topics = new Map<string, string>();
+
+  return {
+    knownTypes: [...validators.keys()],
+    schemas,
+    check(value) {
+      if (!envelope(value)) return { ok: false, reason: 'invalid-envelope', detail: describe(envelope.errors) };
+      const type = (value as PoppEnvelope).event;
+      const validate = validators.get(type);
+      if (!validate) return { ok: false, reason: 'unknown-event-type', detail: `no schema for ${type}` };
+      if (!validate(value)) return { ok: false, reason: 'schema-violation', detail: describe(validate.errors) };
+      return { ok: true };
+    },
+    topicFor(eventType) {
+      let topic = topics.get(eventType);
+      if (topic === undefined) {
+        topic = topicForEventType(options.topicPrefix, eventType);
+        // Bounded: only types that passed the envelope pattern reach here, and unknown ones are few.
+        if (topics.size < 10_000) topics.set(eventType, topic);
+      }
+      return topic;
+    },
+  };
+}
+
+/** Where and what, never the offending value: values are candidates' personal data. */
+function describe(errors: ErrorObject[] | null | undefined): string {
+  const error = errors?.[0];
+  if (!error) return 'invalid';
+  const where = error.instancePath || '(root)';
+  const missing = error.keyword === 'required' ? ` (${String(error.params.missingProperty)})` : '';
+  return `${where} ${error.message ?? 'is invalid'}${missing}`.slice(0, 200);
+}

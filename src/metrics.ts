@@ -1,0 +1,69 @@
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+
+export type WebhookOutcome =
+  | 'published'
+  | 'duplicate'
+  | 'dead-lettered'
+  | 'invalid_signature'
+  | 'unsupported_media_type'
+  | 'payload_too_large'
+  | 'unavailable'
+  | 'error';
+
+export interface Metrics {
+  registry: Registry;
+  webhook(outcome: WebhookOutcome): void;
+  deadLetter(reason: string): void;
+  batch(records: number, seconds: number, ok: boolean): void;
+}
+
+/** A registry of our own (not prom-client's global one), so tests and several apps in one process stay apart. */
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'popp_bridge_' });
+  const webhooks = new Counter({
+    name: 'popp_bridge_webhooks_total',
+    help: 'Webhook requests by outcome',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const deadLetters = new Counter({
+    name: 'popp_bridge_dead_letters_total',
+    help: 'Events written to the dead-letter topic, by reason',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  const batches = new Histogram({
+    name: 'popp_bridge_kafka_batch_seconds',
+    help: 'Time for Kafka to acknowledge one batch (acks=all)',
+    labelNames: ['ok'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const batchRecords = new Histogram({
+    name: 'popp_bridge_kafka_batch_records',
+    help: 'Records per batch sent to Kafka',
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000],
+    registers: [registry],
+  });
+  // Label children resolved once: no label lookups on the hot path.
+  const outcomes = new Map<string, Counter.Internal>();
+  return {
+    registry,
+    webhook(outcome) {
+      let child = outcomes.get(outcome);
+      if (!child) {
+        child = webhooks.labels(outcome);
+        outcomes.set(outcome, child);
+      }
+      child.inc();
+    },
+    deadLetter(reason) {
+      deadLetters.labels(reason).inc();
+    },
+    batch(records, seconds, ok) {
+      batches.labels(ok ? 'true' : 'false').observe(seconds);
+      batchRecords.observe(records);
+    },
+  };
+}

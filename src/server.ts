@@ -1,0 +1,130 @@
+import type { FastifyInstance } from 'fastify';
+import { Partitioners } from 'kafkajs';
+import { type Logger, pino } from 'pino';
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import { createCatalogue } from './events/catalogue.js';
+import { createKafka } from './kafka/client.js';
+import { createReadiness } from './kafka/health.js';
+import { createBatchingPublisher } from './kafka/publisher.js';
+import { createTopicEnsurer } from './kafka/topics.js';
+import { createMetrics } from './metrics.js';
+import { schemasDir as defaultSchemasDir } from './paths.js';
+import { createDedupe, createMemorySeenStore, noDedupe } from './webhook/dedupe.js';
+import { createSignatureVerifier } from './webhook/verify.js';
+
+export interface Bridge {
+  app: FastifyInstance;
+  /** e.g. http://127.0.0.1:3000 */
+  url: string;
+  logger: Logger;
+  /** Stops accepting, answers what is in flight, flushes, disconnects. */
+  close(): Promise<void>;
+}
+
+export interface BridgeOptions {
+  config: Config;
+  brokers: string[];
+  /** Active secrets (config.secrets, or the dev secret). */
+  secrets: string[];
+  schemasDir?: string;
+  logger?: Logger;
+}
+
+/** Wires the real parts (Kafka, stores, clock) into the app, waits for Kafka and its topics, then listens. */
+export async function startBridge(options: BridgeOptions): Promise<Bridge> {
+  const { config } = options;
+  const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'popp-bridge' } });
+  const catalogue = createCatalogue({ schemasDir: options.schemasDir ?? defaultSchemasDir, topicPrefix: config.topics.prefix });
+  const metrics = createMetrics();
+  const kafka = createKafka({
+    brokers: options.brokers,
+    clientId: config.kafka.clientId,
+    ssl: config.kafka.ssl,
+    sasl: config.kafka.sasl,
+    publishTimeoutMs: config.publishTimeoutMs,
+    log: (level, message, extra) => logger[level](extra, message),
+  });
+  const admin = kafka.admin();
+  const producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+    idempotent: false,
+  });
+  const topics = createTopicEnsurer(admin, {
+    partitions: config.topics.partitions,
+    replicationFactor: config.topics.replicationFactor,
+    maxMessageBytes: config.maxBodyBytes + 65_536,
+  });
+  const bridgeTopics = [
+    ...catalogue.knownTypes.map((type) => catalogue.topicFor(type)),
+    ...(config.topics.eventLog ? [config.topics.eventLog] : []),
+    config.topics.deadLetter,
+  ];
+
+  await untilKafkaAnswers(logger, options.brokers, async () => {
+    await admin.connect();
+    await topics.ensure(bridgeTopics);
+    await producer.connect();
+  });
+
+  const publisher = createBatchingPublisher({
+    send: async (topicMessages) => {
+      await producer.sendBatch({ topicMessages, acks: -1, timeout: config.publishTimeoutMs });
+    },
+    timeoutMs: config.publishTimeoutMs,
+    onBatch: metrics.batch,
+  });
+  const dedupe =
+    config.dedupe.store === 'off'
+      ? noDedupe
+      : createDedupe(createMemorySeenStore({ ttlMs: config.dedupe.ttlSeconds * 1000, maxEntries: config.dedupe.maxEntries }));
+
+  let shuttingDown = false;
+  const app = buildApp({
+    verify: createSignatureVerifier(options.secrets),
+    catalogue,
+    dedupe,
+    publisher,
+    ensureTopics: (list) => topics.ensure(list),
+    metrics,
+    topics: { log: config.topics.eventLog, deadLetter: config.topics.deadLetter },
+    unknownEventPolicy: config.unknownEventPolicy,
+    now: () => new Date(),
+    readiness: createReadiness({ admin, topics: () => bridgeTopics, timeoutMs: Math.min(2_000, config.publishTimeoutMs) }),
+    maxBodyBytes: config.maxBodyBytes,
+    logger,
+    shuttingDown: () => shuttingDown,
+  });
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+
+  return {
+    app,
+    url: `http://${host}:${port}`,
+    logger,
+    async close() {
+      shuttingDown = true;
+      await app.close();
+      await publisher.drain();
+      await producer.disconnect();
+      await admin.disconnect();
+    },
+  };
+}
+
+/** Kafka may come up after us (compose, Kubernetes): keep trying, saying so, rather than exit. */
+async function untilKafkaAnswers(logger: Logger, brokers: string[], connect: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await connect();
+      return;
+    } catch (error) {
+      const wait = Math.min(5_000, 250 * 2 ** attempt);
+      logger.warn({ brokers, attempt, error: (error as Error).message }, `waiting for Kafka; retrying in ${wait} ms`);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}

@@ -1,0 +1,95 @@
+import type { PoppEnvelope } from '../../generated/events.js';
+import type { OutgoingRecord } from '../kafka/publisher.js';
+
+export type DeadLetterReason = 'invalid-json' | 'invalid-envelope' | 'schema-violation' | 'unknown-event-type';
+
+/** What the request itself told us, kept on every record (DESIGN section 4). */
+export interface Delivery {
+  body: Buffer;
+  receivedAt: string;
+  contentType: string;
+  signature: string;
+  traceparent: string | undefined;
+}
+
+export const CE_SOURCE = 'urn:popp:webhook';
+
+/** The event on its type topic and, when configured, on the log topic: same key, value and headers. */
+export function eventRecords(event: PoppEnvelope, delivery: Delivery, topics: { type: string; log: string }): OutgoingRecord[] {
+  const headers = eventHeaders(event, delivery);
+  const key = event.data.recordId;
+  const records: OutgoingRecord[] = [{ topic: topics.type, key, value: delivery.body, headers }];
+  if (topics.log) records.push({ topic: topics.log, key, value: delivery.body, headers });
+  return records;
+}
+
+/** Signed but unpublishable: kept whole for audit and replay, with whatever of the event is known. */
+export function deadLetterRecord(
+  topic: string,
+  delivery: Delivery,
+  reason: DeadLetterReason,
+  detail: string,
+  parsed: unknown,
+): OutgoingRecord {
+  const known = partialEnvelope(parsed);
+  const headers: Record<string, string> = { ...deliveryHeaders(delivery) };
+  if (known.event !== undefined) headers['event-type'] = known.event;
+  if (known.eventId !== undefined) headers['event-id'] = known.eventId;
+  if (known.eventTimestamp !== undefined) headers['event-timestamp'] = known.eventTimestamp;
+  if (known.recordId !== undefined) headers['record-id'] = known.recordId;
+  if (known.organizationId !== undefined) headers['organization-id'] = known.organizationId;
+  headers['dead-letter-reason'] = reason;
+  headers['dead-letter-detail'] = detail.slice(0, 200);
+  return { topic, key: known.recordId ?? null, value: delivery.body, headers };
+}
+
+function eventHeaders(event: PoppEnvelope, delivery: Delivery): Record<string, string> {
+  const { recordId, organizationId } = event.data;
+  return {
+    'event-type': event.event,
+    'event-id': event.eventId,
+    'event-timestamp': event.eventTimestamp,
+    'record-id': recordId,
+    'organization-id': organizationId,
+    ...deliveryHeaders(delivery),
+    ce_specversion: '1.0',
+    ce_id: event.eventId,
+    ce_type: event.event,
+    ce_source: CE_SOURCE,
+    ce_time: event.eventTimestamp,
+    ce_subject: recordId,
+  };
+}
+
+function deliveryHeaders(delivery: Delivery): Record<string, string> {
+  const headers: Record<string, string> = {
+    'received-at': delivery.receivedAt,
+    'content-type': delivery.contentType,
+    'x-signature': delivery.signature,
+  };
+  if (delivery.traceparent) headers.traceparent = delivery.traceparent;
+  return headers;
+}
+
+type KnownFields = { event?: string; eventId?: string; eventTimestamp?: string; recordId?: string; organizationId?: string };
+
+/** The envelope fields that are present and are strings; nothing else is trusted. */
+function partialEnvelope(value: unknown): KnownFields {
+  if (!isObject(value)) return {};
+  const data = isObject(value.data) ? value.data : {};
+  return {
+    event: text(value.event),
+    eventId: text(value.eventId),
+    eventTimestamp: text(value.eventTimestamp),
+    recordId: text(data.recordId),
+    organizationId: text(data.organizationId),
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length <= 1_000 ? value : undefined;
+}

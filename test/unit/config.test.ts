@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+describe('configuration', () => {
+  it('has the defaults of DESIGN section 5', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '0.0.0.0',
+      production: false,
+      secrets: [],
+      kafkaBrokers: undefined,
+      topics: { prefix: 'popp.', eventLog: 'popp.events', deadLetter: 'popp.dead-letter', partitions: 6, replicationFactor: 1 },
+      unknownEventPolicy: 'dead-letter',
+      schemaRegistry: undefined,
+      dedupe: { store: 'memory', ttlSeconds: 259_200 },
+      publishTimeoutMs: 10_000,
+      maxBodyBytes: 1_048_576,
+      logLevel: 'info',
+    });
+  });
+
+  it('reads lists, the prefix and its derived topics', () => {
+    const config = loadConfig({
+      POPP_WEBHOOK_SECRET: 'old, new',
+      KAFKA_BROKERS: 'k1:9092,k2:9092',
+      TOPIC_PREFIX: 'acme.',
+      EVENT_LOG_TOPIC: '',
+    });
+    expect(config.secrets).toEqual(['old', 'new']);
+    expect(config.kafkaBrokers).toEqual(['k1:9092', 'k2:9092']);
+    expect(config.topics).toMatchObject({ eventLog: '', deadLetter: 'acme.dead-letter' });
+  });
+
+  it('refuses production without an explicit secret and brokers', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', KAFKA_BROKERS: 'k:9092' })).toThrow(/POPP_WEBHOOK_SECRET/);
+    expect(() => loadConfig({ NODE_ENV: 'production', POPP_WEBHOOK_SECRET: 's' })).toThrow(/KAFKA_BROKERS/);
+    expect(loadConfig({ NODE_ENV: 'production', POPP_WEBHOOK_SECRET: 's', KAFKA_BROKERS: 'k:9092' }).production).toBe(true);
+  });
+
+  it.each([
+    ['PORT', 'http', /PORT/],
+    ['TOPIC_PARTITIONS', '0', /TOPIC_PARTITIONS/],
+    ['PUBLISH_TIMEOUT_MS', '1.5', /PUBLISH_TIMEOUT_MS/],
+    ['UNKNOWN_EVENT_POLICY', 'drop', /UNKNOWN_EVENT_POLICY must be one of dead-letter, publish/],
+    ['DEDUPE_STORE', 'disk', /DEDUPE_STORE/],
+    ['KAFKA_BROKERS', 'localhost', /host:port/],
+    ['KAFKA_SSL', 'maybe', /KAFKA_SSL/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL/],
+    ['TOPIC_PREFIX', 'a/b', /TOPIC_PREFIX/],
+  ])('stops on a bad %s with one line naming it', (name, value, message) => {
+    const error = (() => {
+      try {
+        loadConfig({ [name]: value });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toContain('\n');
+  });
+
+  it('never echoes a secret-bearing value in its message', () => {
+    expect(() => loadConfig({ SCHEMA_REGISTRY_URL: 'not a url with hunter2' })).toThrow(ConfigError);
+    try {
+      loadConfig({ SCHEMA_REGISTRY_URL: 'not a url with hunter2' });
+    } catch (error) {
+      expect((error as Error).message).not.toContain('hunter2');
+    }
+  });
+
+  it('needs REDIS_URL for the redis store and credentials for SASL', () => {
+    expect(() => loadConfig({ DEDUPE_STORE: 'redis' })).toThrow(/REDIS_URL/);
+    expect(() => loadConfig({ KAFKA_SASL_MECHANISM: 'plain' })).toThrow(/KAFKA_SASL_USERNAME/);
+  });
+});

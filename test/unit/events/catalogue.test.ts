@@ -1,0 +1,68 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createCatalogue } from '../../../src/events/catalogue.js';
+import { sampleEvent } from '../../../src/events/samples.js';
+import { topicForEventType } from '../../../src/events/topics.js';
+import { schemasDir } from '../../../src/paths.js';
+
+const catalogue = createCatalogue({ schemasDir, topicPrefix: 'popp.' });
+const event = (type: string, data: Record<string, unknown> = {}) => ({
+  event: type,
+  eventId: 'e1',
+  eventTimestamp: '2024-01-15T10:30:00.000Z',
+  data: { recordId: 'conv_1', organizationId: 'org_1', ...data },
+});
+const document = { attachmentId: 'att_1', fileName: 'cv.pdf', contentType: 'application/pdf' };
+
+describe('event catalogue', () => {
+  it('knows the three documented event types', () => {
+    expect(catalogue.knownTypes).toEqual(['CONVERSATION_COMPLETED', 'CONVERSATION_STARTED', 'DOCUMENT_UPLOADED']);
+  });
+
+  it('accepts documented events, with unknown extra properties', () => {
+    expect(catalogue.check(event('CONVERSATION_STARTED'))).toEqual({ ok: true });
+    expect(catalogue.check({ ...event('DOCUMENT_UPLOADED', { ...document, pages: 3 }), extra: true })).toEqual({ ok: true });
+  });
+
+  it('names a bad envelope as such, before looking at the type', () => {
+    const verdicts = [
+      catalogue.check([]),
+      catalogue.check({ ...event('CONVERSATION_STARTED'), eventId: '' }),
+      catalogue.check({ ...event('CONVERSATION_STARTED'), eventTimestamp: 'yesterday' }),
+      catalogue.check({ ...event('CONVERSATION_STARTED'), data: { organizationId: 'org_1' } }),
+      catalogue.check(event('not an event type')),
+    ];
+    for (const verdict of verdicts) expect(verdict).toMatchObject({ ok: false, reason: 'invalid-envelope' });
+  });
+
+  it('calls a type without a schema unknown', () => {
+    expect(catalogue.check(event('ANALYSIS_COMPLETED'))).toMatchObject({ ok: false, reason: 'unknown-event-type' });
+  });
+
+  it('reports a schema violation with the field, never its value', () => {
+    const verdict = catalogue.check(event('DOCUMENT_UPLOADED', { ...document, fileName: 42, attachmentId: undefined }));
+    expect(verdict).toMatchObject({ ok: false, reason: 'schema-violation' });
+    if (!verdict.ok) expect(verdict.detail).toMatch(/attachmentId|fileName/);
+  });
+
+  it('derives topic names from the event type', () => {
+    expect(catalogue.topicFor('DOCUMENT_UPLOADED')).toBe('popp.document.uploaded');
+    expect(topicForEventType('', 'CONVERSATION_STARTED')).toBe('conversation.started');
+  });
+
+  it('builds valid samples from each schema', () => {
+    for (const [type, schema] of catalogue.schemas.events) {
+      expect(catalogue.check(sampleEvent(type, schema))).toEqual({ ok: true });
+    }
+  });
+
+  it('refuses a schema whose file name and event constant disagree', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'schemas-'));
+    cpSync(schemasDir, dir, { recursive: true });
+    const file = join(dir, 'events', 'CONVERSATION_STARTED.json');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"const": "CONVERSATION_STARTED"', '"const": "OTHER"'));
+    expect(() => createCatalogue({ schemasDir: dir, topicPrefix: '' })).toThrow(/CONVERSATION_STARTED/);
+  });
+});

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { BridgeError } from '../../../src/errors.js';
+import { createBatchingPublisher, type OutgoingRecord, type TopicBatch } from '../../../src/kafka/publisher.js';
+
+const record = (key: string, topic = 't'): OutgoingRecord => ({ topic, key, value: Buffer.from(key), headers: {} });
+
+/** An in-memory SendBatch whose acknowledgements the test releases by hand. */
+function manualSender() {
+  const batches: TopicBatch[][] = [];
+  const pending: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  const send = (batch: TopicBatch[]) =>
+    new Promise<void>((resolve, reject) => {
+      batches.push(batch);
+      pending.push({ resolve, reject });
+    });
+  const tick = () => new Promise((resolve) => setImmediate(resolve));
+  return { batches, pending, send, tick };
+}
+
+describe('batching publisher', () => {
+  it('sends the records of concurrent requests in one batch, grouped by topic in arrival order', async () => {
+    const sender = manualSender();
+    const publisher = createBatchingPublisher({ send: sender.send, timeoutMs: 1_000 });
+    const done = Promise.all([publisher.publish([record('a'), record('a', 'log')]), publisher.publish([record('b'), record('b', 'log')])]);
+    await sender.tick();
+    expect(sender.batches).toHaveLength(1);
+    expect(sender.batches[0]?.map((b) => [b.topic, b.messages.map((m) => m.key)])).toEqual([
+      ['t', ['a', 'b']],
+      ['log', ['a', 'b']],
+    ]);
+    sender.pending[0]?.resolve();
+    await done;
+  });
+
+  it('keeps one batch in flight and sends what queued meanwhile right after, in order', async () => {
+    const sender = manualSender();
+    const publisher = createBatchingPublisher({ send: sender.send, timeoutMs: 1_000 });
+    const first = publisher.publish([record('1')]);
+    await sender.tick();
+    const second = publisher.publish([record('2')]);
+    const third = publisher.publish([record('3')]);
+    await sender.tick();
+    expect(sender.batches).toHaveLength(1);
+    sender.pending[0]?.resolve();
+    await first;
+    await sender.tick();
+    expect(sender.batches).toHaveLength(2);
+    expect(sender.batches[1]?.[0]?.messages.map((m) => m.key)).toEqual(['2', '3']);
+    sender.pending[1]?.resolve();
+    await Promise.all([second, third]);
+  });
+
+  it('answers only after the acknowledgement, and fails every request of a failed batch as retriable', async () => {
+    const sender = manualSender();
+    const publisher = createBatchingPublisher({ send: sender.send, timeoutMs: 1_000 });
+    let settled = false;
+    const answer = publisher.publish([record('a')]).finally(() => {
+      settled = true;
+    });
+    await sender.tick();
+    expect(settled).toBe(false);
+    sender.pending[0]?.reject(new Error('broker gone'));
+    const error = await answer.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BridgeError);
+    expect(error).toMatchObject({ code: 'kafka_unavailable', status: 503, retriable: true });
+  });
+
+  it('times a stuck send out, and does not send requests that timed out while queued', async () => {
+    const sender = manualSender();
+    const publisher = createBatchingPublisher({ send: sender.send, timeoutMs: 50 });
+    const stuck = publisher.publish([record('stuck')]);
+    await sender.tick();
+    const queued = publisher.publish([record('queued')]);
+    await expect(stuck).rejects.toMatchObject({ code: 'publish_timeout' });
+    await expect(queued).rejects.toMatchObject({ code: 'publish_timeout' });
+    sender.pending[0]?.resolve();
+    await sender.tick();
+    expect(sender.batches).toHaveLength(1);
+    // Recovery: the next request goes through once the stuck send has settled.
+    const next = publisher.publish([record('next')]);
+    await sender.tick();
+    sender.pending[1]?.resolve();
+    await next;
+    expect(sender.batches[1]?.[0]?.messages.map((m) => m.key)).toEqual(['next']);
+  });
+
+  it('splits batches at the record and byte bounds', async () => {
+    const sender = manualSender();
+    const publisher = createBatchingPublisher({ send: sender.send, timeoutMs: 1_000, maxBatchRecords: 2 });
+    const all = Promise.all(['a', 'b', 'c'].map((key) => publisher.publish([record(key)])));
+    await sender.tick();
+    sender.pending[0]?.resolve();
+    await sender.tick();
+    sender.pending[1]?.resolve();
+    await all;
+    expect(sender.batches.map((batch) => batch[0]?.messages.length)).toEqual([2, 1]);
+  });
+
+  it('refuses new work as overloaded past the queue bound', async () => {
+    const sender = manualSender();
+    const publisher = createBatchingPublisher({ send: sender.send, timeoutMs: 1_000, maxQueuedRecords: 1 });
+    const first = publisher.publish([record('a')]);
+    await expect(publisher.publish([record('b')])).rejects.toMatchObject({ code: 'overloaded' });
+    await sender.tick();
+    sender.pending[0]?.resolve();
+    await first;
+  });
+
+  it('drains: resolves once nothing is queued or in flight', async () => {
+    const sender = manualSender();
+    const publisher = createBatchingPublisher({ send: sender.send, timeoutMs: 1_000 });
+    const published = publisher.publish([record('a')]);
+    let drained = false;
+    const drain = publisher.drain().then(() => {
+      drained = true;
+    });
+    await sender.tick();
+    expect(drained).toBe(false);
+    sender.pending[0]?.resolve();
+    await Promise.all([published, drain]);
+    expect(drained).toBe(true);
+  });
+});

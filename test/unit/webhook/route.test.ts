@@ -1,0 +1,181 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { buildApp } from '../../../src/app.js';
+import { BridgeError } from '../../../src/errors.js';
+import { createCatalogue } from '../../../src/events/catalogue.js';
+import type { OutgoingRecord, Publisher } from '../../../src/kafka/publisher.js';
+import { createMetrics } from '../../../src/metrics.js';
+import { schemasDir } from '../../../src/paths.js';
+import { createDedupe, createMemorySeenStore } from '../../../src/webhook/dedupe.js';
+import { createSignatureVerifier } from '../../../src/webhook/verify.js';
+import { documentUploaded, SECRET, signed } from '../../support/events.js';
+
+/** An in-memory Publisher (our own interface): records what it was given, or fails as told. */
+function setup(options: { fail?: BridgeError; unknownEventPolicy?: 'dead-letter' | 'publish' } = {}) {
+  const published: OutgoingRecord[] = [];
+  const publisher: Publisher = {
+    async publish(records) {
+      if (options.fail) throw options.fail;
+      published.push(...records);
+    },
+    drain: async () => {},
+  };
+  const logs: string[] = [];
+  const logger = pino(
+    { level: 'trace' },
+    new Writable({
+      write(chunk, _encoding, callback) {
+        logs.push(String(chunk));
+        callback();
+      },
+    }),
+  );
+  const ensured: string[] = [];
+  const app = buildApp({
+    verify: createSignatureVerifier([SECRET]),
+    catalogue: createCatalogue({ schemasDir, topicPrefix: 'popp.' }),
+    dedupe: createDedupe(createMemorySeenStore({ ttlMs: 60_000, maxEntries: 100 })),
+    publisher,
+    ensureTopics: async (topics) => void ensured.push(...topics),
+    metrics: createMetrics(),
+    topics: { log: 'popp.events', deadLetter: 'popp.dead-letter' },
+    unknownEventPolicy: options.unknownEventPolicy ?? 'dead-letter',
+    now: () => new Date('2024-01-15T10:30:01.000Z'),
+    readiness: { check: async () => ({ ready: true, detail: 'ok' }) },
+    maxBodyBytes: 2_048,
+    logger,
+  });
+  const post = (body: unknown, headers: Record<string, string> = {}) => {
+    const request = signed(body);
+    return app.inject({ method: 'POST', url: '/webhooks/popp', headers: { ...request.headers, ...headers }, payload: request.payload });
+  };
+  return { app, post, published, logs, ensured };
+}
+
+describe('POST /webhooks/popp', () => {
+  it('publishes a valid event to its type topic and the log topic, and says so', async () => {
+    const { post, published } = setup();
+    const event = documentUploaded();
+    const response = await post(event);
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'published', eventId: event.eventId });
+    expect(published.map((r) => r.topic)).toEqual(['popp.document.uploaded', 'popp.events']);
+  });
+
+  it('answers a second delivery of the same eventId as a duplicate and publishes nothing', async () => {
+    const { post, published } = setup();
+    const event = documentUploaded();
+    await post(event);
+    const response = await post(event);
+    expect(response.json()).toEqual({ status: 'duplicate', eventId: event.eventId });
+    expect(published).toHaveLength(2);
+  });
+
+  it('rejects a missing or wrong signature with 401 and writes nothing', async () => {
+    const { app, post, published } = setup();
+    const body = JSON.stringify(documentUploaded());
+    const missing = await app.inject({
+      method: 'POST',
+      url: '/webhooks/popp',
+      headers: { 'content-type': 'application/json' },
+      payload: body,
+    });
+    const wrong = await post(documentUploaded(), { 'x-signature': 'sha256=00' });
+    for (const response of [missing, wrong]) {
+      expect(response.statusCode).toBe(401);
+      expect(response.json()).toMatchObject({ error: 'invalid_signature' });
+    }
+    expect(published).toHaveLength(0);
+  });
+
+  it('answers 415 to anything but application/json, even without a body', async () => {
+    const { app, published } = setup();
+    const text = await app.inject({ method: 'POST', url: '/webhooks/popp', headers: { 'content-type': 'text/plain' }, payload: 'hi' });
+    const none = await app.inject({ method: 'POST', url: '/webhooks/popp' });
+    expect(text.statusCode).toBe(415);
+    expect(none.statusCode).toBe(415);
+    expect(text.json()).toMatchObject({ error: 'unsupported_media_type' });
+    expect(published).toHaveLength(0);
+  });
+
+  it('accepts application/json with a charset parameter', async () => {
+    const { post } = setup();
+    const response = await post(documentUploaded(), { 'content-type': 'application/json; charset=utf-8' });
+    expect(response.statusCode).toBe(200);
+  });
+
+  it('answers 413 to a body over MAX_BODY_BYTES', async () => {
+    const { post, published } = setup();
+    const event = { ...documentUploaded(), padding: 'x'.repeat(3_000) };
+    const response = await post(event);
+    expect(response.statusCode).toBe(413);
+    expect(response.json()).toMatchObject({ error: 'payload_too_large' });
+    expect(published).toHaveLength(0);
+  });
+
+  it.each([
+    ['invalid-json', '{"event": nope'],
+    ['invalid-envelope', { event: 'DOCUMENT_UPLOADED', data: {} }],
+    ['schema-violation', { ...documentUploaded(), data: { recordId: 'conv_1', organizationId: 'org_1' } }],
+    ['unknown-event-type', { ...documentUploaded(), event: 'ANALYSIS_COMPLETED' }],
+  ])('dead-letters a signed body with reason %s and answers 202', async (reason, body) => {
+    const { post, published } = setup();
+    const response = await post(body);
+    expect(response.statusCode).toBe(202);
+    expect(response.json()).toEqual({ status: 'dead-lettered', reason });
+    expect(published).toHaveLength(1);
+    expect(published[0]?.topic).toBe('popp.dead-letter');
+    expect(published[0]?.headers['dead-letter-reason']).toBe(reason);
+  });
+
+  it('publishes an unknown type to its derived topic under UNKNOWN_EVENT_POLICY=publish', async () => {
+    const { post, published, ensured } = setup({ unknownEventPolicy: 'publish' });
+    const response = await post({ ...documentUploaded(), event: 'ANALYSIS_COMPLETED' });
+    expect(response.statusCode).toBe(200);
+    expect(ensured).toEqual(['popp.analysis.completed']);
+    expect(published.map((r) => r.topic)).toEqual(['popp.analysis.completed', 'popp.events']);
+  });
+
+  it('answers 503 with Retry-After when Kafka fails or is slow, and remembers nothing', async () => {
+    for (const code of ['kafka_unavailable', 'publish_timeout', 'overloaded'] as const) {
+      const { post } = setup({ fail: new BridgeError(code) });
+      const response = await post(documentUploaded());
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['retry-after']).toBe('5');
+      expect(response.json()).toMatchObject({ error: code });
+    }
+  });
+
+  it('keeps payloads and secrets out of the logs', async () => {
+    const { post, logs } = setup({ fail: new BridgeError('kafka_unavailable', { cause: new Error('down') }) });
+    const event = documentUploaded();
+    await post(event);
+    await post({ ...event, event: 'lowercase bad' });
+    const text = logs.join('');
+    expect(text).toContain('request failed');
+    expect(text).not.toContain('org_xyz789');
+    expect(text).not.toContain('cv.pdf');
+    expect(text).not.toContain(SECRET);
+    expect(text).not.toContain(signed(event).headers['x-signature']);
+  });
+});
+
+describe('operational routes', () => {
+  it('serves /healthz, /readyz and Prometheus /metrics', async () => {
+    const { app, post } = setup();
+    await post(documentUploaded());
+    expect((await app.inject('/healthz')).statusCode).toBe(200);
+    expect((await app.inject('/readyz')).json()).toMatchObject({ status: 'ready' });
+    const metrics = await app.inject('/metrics');
+    expect(metrics.headers['content-type']).toMatch(/text\/plain/);
+    expect(metrics.body).toMatch(/popp_bridge_webhooks_total\{outcome="published"\} 1/);
+  });
+
+  it('answers unknown routes with a JSON 404', async () => {
+    const { app } = setup();
+    const response = await app.inject('/nope');
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toMatchObject({ error: 'not_found' });
+  });
+});

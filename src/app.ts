@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { RETRY_AFTER_SECONDS, toBridgeError } from './errors.js';
 import type { Readiness } from './kafka/health.js';
 import type { WebhookOutcome } from './metrics.js';
@@ -18,7 +18,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     ...loggerOption(deps.logger),
     bodyLimit: deps.maxBodyBytes,
     // Per-request log lines would cost throughput and say nothing the metrics do not.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
   });
 

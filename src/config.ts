@@ -30,6 +30,36 @@ export interface Config {
 
 export type Env = Record<string, string | undefined>;
 
+/** Every variable the bridge reads (checked against the code and docker-compose.yml by tests). */
+export const ENV_VARIABLES = [
+  'PORT',
+  'HOST',
+  'NODE_ENV',
+  'POPP_WEBHOOK_SECRET',
+  'KAFKA_BROKERS',
+  'KAFKA_CLIENT_ID',
+  'KAFKA_SSL',
+  'KAFKA_SASL_MECHANISM',
+  'KAFKA_SASL_USERNAME',
+  'KAFKA_SASL_PASSWORD',
+  'TOPIC_PREFIX',
+  'EVENT_LOG_TOPIC',
+  'DEAD_LETTER_TOPIC',
+  'TOPIC_PARTITIONS',
+  'TOPIC_REPLICATION_FACTOR',
+  'UNKNOWN_EVENT_POLICY',
+  'SCHEMA_REGISTRY_URL',
+  'SCHEMA_REGISTRY_USERNAME',
+  'SCHEMA_REGISTRY_PASSWORD',
+  'DEDUPE_STORE',
+  'REDIS_URL',
+  'DEDUPE_TTL_SECONDS',
+  'DEDUPE_MAX_ENTRIES',
+  'PUBLISH_TIMEOUT_MS',
+  'MAX_BODY_BYTES',
+  'LOG_LEVEL',
+] as const;
+
 /** A bad value: start-up stops with this one line. */
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -29,6 +29,8 @@ export interface BridgeOptions {
   secrets: string[];
   schemasDir?: string;
   logger?: Logger;
+  /** Bound of records waiting for Kafka before new requests get `overloaded`. */
+  maxQueuedRecords?: number;
 }
 
 /** Wires the real parts (Kafka, stores, clock) into the app, waits for Kafka and its topics, then listens. */
@@ -73,6 +75,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       await producer.sendBatch({ topicMessages, acks: -1, timeout: config.publishTimeoutMs });
     },
     timeoutMs: config.publishTimeoutMs,
+    maxQueuedRecords: options.maxQueuedRecords,
     onBatch: metrics.batch,
   });
   const dedupe =

@@ -75,3 +75,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ KAFKA_SASL_MECHANISM: 'plain' })).toThrow(/KAFKA_SASL_USERNAME/);
   });
 });
+
+describe('the list of variables', () => {
+  it('names exactly the variables config.ts reads', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { ENV_VARIABLES } = await import('../../src/config.js');
+    const source = readFileSync(new URL('../../src/config.ts', import.meta.url), 'utf8');
+    const read = new Set([...source.matchAll(/env(?:\.|, ')([A-Z][A-Z_]+)/g)].map((match) => match[1]));
+    expect([...read].sort()).toEqual([...ENV_VARIABLES].sort());
+  });
+});

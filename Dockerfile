@@ -1,0 +1,40 @@
+# popp-bridge image. Checked by test/unit/docker.test.ts (no Docker engine is needed to run that test).
+#
+#   docker build -t popp-bridge .
+#   docker run -p 3000:3000 -e POPP_WEBHOOK_SECRET=... -e KAFKA_BROKERS=broker:9092 popp-bridge
+
+ARG NODE_VERSION=20
+
+# --- build: all dependencies, TypeScript compiled to dist/ ---------------------------------------
+FROM node:${NODE_VERSION}-slim AS build
+WORKDIR /app
+# Scripts are skipped here (and `prepare` runs as `npm run build` below, once the sources are in),
+# so the dependency layer stays cached while only the sources change.
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY generated ./generated
+COPY schemas ./schemas
+COPY bin ./bin
+RUN npm run build
+
+# --- runtime: production dependencies and the built files, run as the non-root `node` user -----
+FROM node:${NODE_VERSION}-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+# Owned by root and read-only to `node`: the bridge writes nothing to disk in production.
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/bin ./bin
+# Validators are compiled from these JSON Schemas at start-up.
+COPY --from=build /app/schemas ./schemas
+COPY --from=build /app/generated ./generated
+USER node
+EXPOSE 3000
+# Liveness only (/readyz also needs Kafka). Slim images have no curl: ask node itself.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# node is PID 1 and handles SIGTERM itself: it finishes in-flight requests (bounded at 25 s), then exits.
+CMD ["node", "bin/popp-bridge.js", "serve"]

@@ -1,0 +1,51 @@
+import type { Config } from '../config.js';
+import { createLocalBroker } from '../devstack/broker.js';
+import { devSecret } from '../devstack/secret.js';
+import { devstackHome } from '../paths.js';
+import { startBridge } from '../server.js';
+import { WEBHOOK_PATH } from '../webhook/route.js';
+
+const SHUTDOWN_BOUND_MS = 25_000;
+
+/** `npm start`: the bridge, on the given brokers or else on the local development broker. */
+export async function serve(config: Config, print: (line: string) => void): Promise<void> {
+  let brokers = config.kafkaBrokers;
+  if (!brokers) {
+    print('No KAFKA_BROKERS given: starting the local development broker (first run downloads Kafka with Maven).');
+    const started = await createLocalBroker({ home: devstackHome, log: (line) => print(`  ${line}`) }).start();
+    brokers = started.brokers;
+    print(`Local Kafka ${started.reused ? 'already running' : 'started'} on ${brokers.join(',')}.`);
+  }
+  const devMode = config.secrets.length === 0;
+  const secrets = devMode ? [devSecret(devstackHome)] : config.secrets;
+  const bridge = await startBridge({ config, brokers, secrets });
+
+  print('');
+  print(`popp-bridge is listening on ${bridge.url}${WEBHOOK_PATH}`);
+  print(`  Kafka:   ${brokers.join(',')}${config.kafkaBrokers ? '' : ' (local; `npx popp-bridge kafka stop` stops it)'}`);
+  if (devMode) print(`  Secret:  ${secrets[0]} (development only, kept in .devstack/dev-secret)`);
+  print(`  Try:     npx popp-bridge trigger DOCUMENT_UPLOADED${config.port === 3000 ? '' : ` --url ${bridge.url}${WEBHOOK_PATH}`}`);
+  print(`  Health:  ${bridge.url}/readyz   Metrics: ${bridge.url}/metrics`);
+  print('');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    bridge.logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    const forced = setTimeout(() => {
+      bridge.logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_BOUND_MS);
+    forced.unref();
+    bridge.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        bridge.logger.error({ error: (error as Error).message }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}

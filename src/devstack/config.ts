@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+
+export interface ServerSettings {
+  host: string;
+  port: number;
+  controllerPort: number;
+  /** Absolute: the broker runs with its instance folder as working directory, but says where its data is. */
+  dataDir: string;
+}
+
+/** What `kafka-storage.sh random-uuid` makes: 16 random bytes, base64url without padding (22 characters). */
+export function newClusterId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/**
+ * One process that is both broker and KRaft controller, so nothing else has
+ * to run. Every internal topic gets replication factor 1 (the defaults of 3
+ * can never be met by one node); the bridge creates its own topics (DESIGN
+ * section 4), so auto-creation is off to catch a missing create in tests.
+ */
+export function renderServerProperties(settings: ServerSettings): string {
+  const { host, port, controllerPort, dataDir } = settings;
+  const lines: [string, string | number | boolean][] = [
+    ['process.roles', 'broker,controller'],
+    ['node.id', 1],
+    ['controller.quorum.bootstrap.servers', `${host}:${controllerPort}`],
+    ['listeners', `PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`],
+    ['advertised.listeners', `PLAINTEXT://${host}:${port}`],
+    ['listener.security.protocol.map', 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT'],
+    ['inter.broker.listener.name', 'PLAINTEXT'],
+    ['controller.listener.names', 'CONTROLLER'],
+    ['log.dirs', dataDir],
+    ['num.partitions', 6],
+    ['auto.create.topics.enable', false],
+    ['offsets.topic.replication.factor', 1],
+    // 50 partitions by default: fewer make the first consumer group start faster on a small machine.
+    ['offsets.topic.num.partitions', 6],
+    ['transaction.state.log.replication.factor', 1],
+    ['transaction.state.log.min.isr', 1],
+    ['share.coordinator.state.topic.replication.factor', 1],
+    ['share.coordinator.state.topic.min.isr', 1],
+    // Consumer groups in tests join at once instead of waiting 3 s for more members.
+    ['group.initial.rebalance.delay.ms', 0],
+  ];
+  const body = lines.map(([key, value]) => `${key}=${escapeValue(String(value))}`).join('\n');
+  return `# Written by popp-bridge for the local development broker; rewritten on every start.\n${body}\n`;
+}
+
+/** Java properties treat `\` as an escape: a Windows path would otherwise lose its separators. */
+function escapeValue(value: string): string {
+  return value.replace(/\\/g, '\\\\');
+}
+
+/**
+ * Without a configuration log4j2 prints only errors. INFO goes to stdout,
+ * which the broker's spawn points at broker.log, so the JVM's own output and
+ * the log share one file in order. The request logger is very chatty at INFO.
+ * log4j's own shutdown hook would stop logging before Kafka's shutdown has
+ * finished, cutting the end of the log that tells whether it was clean.
+ */
+export function renderLog4j(): string {
+  return `# Written by popp-bridge: the local broker logs INFO to stdout (broker.log).
+status = warn
+shutdownHook = disable
+appender.stdout.type = Console
+appender.stdout.name = STDOUT
+appender.stdout.layout.type = PatternLayout
+appender.stdout.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = info
+rootLogger.appenderRef.stdout.ref = STDOUT
+logger.request.name = kafka.request.logger
+logger.request.level = warn
+logger.statechange.name = state.change.logger
+logger.statechange.level = warn
+`;
+}

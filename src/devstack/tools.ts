@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process';
+
+/** The local broker needs a JDK 17+ (Kafka 4.x's broker requirement) and Maven to fetch the jars. */
+export const MIN_JAVA = 17;
+
+export interface Tools {
+  java: string;
+  mvn: string;
+}
+
+/**
+ * The major version from `java -version` output, which goes to stderr and
+ * varies by vendor: `openjdk version "17.0.15"`, `java version "1.8.0_292"`
+ * (old scheme: the major is the second number), `openjdk version "21" 2023-09-19`.
+ */
+export function parseJavaMajor(output: string): number | undefined {
+  const match = /version "(\d+)(?:\.(\d+))?[^"]*"/.exec(output);
+  if (!match) return undefined;
+  const first = Number(match[1]);
+  return first === 1 && match[2] !== undefined ? Number(match[2]) : first;
+}
+
+/** Fails with one line saying what to install; checked before every start, since a JDK can be swapped under us. */
+export async function checkJava(java: string): Promise<void> {
+  const result = await run(java, ['-version']);
+  if (result.missing) {
+    throw new Error(
+      `the local Kafka broker needs Java ${MIN_JAVA} or newer, and '${java}' was not found: install a JDK ${MIN_JAVA}+ (e.g. apt-get install openjdk-17-jre-headless, brew install openjdk@17) or set KAFKA_BROKERS`,
+    );
+  }
+  const major = parseJavaMajor(result.output);
+  if (major === undefined || major < MIN_JAVA) {
+    throw new Error(
+      `the local Kafka broker needs Java ${MIN_JAVA} or newer, and '${java}' is ${major === undefined ? 'of unknown version' : `Java ${major}`}: install a JDK ${MIN_JAVA}+ or set KAFKA_BROKERS`,
+    );
+  }
+}
+
+/** Before minutes are spent downloading: both tools, each failure in one line. */
+export async function checkTools(tools: Tools): Promise<void> {
+  await checkJava(tools.java);
+  const mvn = await run(tools.mvn, ['-v']);
+  if (mvn.missing) {
+    throw new Error(
+      `the local Kafka broker is fetched with Maven, and '${tools.mvn}' was not found: install Maven 3.6+ (e.g. apt-get install maven, brew install maven) or set KAFKA_BROKERS`,
+    );
+  }
+}
+
+function run(command: string, args: string[]): Promise<{ missing: boolean; output: string }> {
+  return new Promise((resolve) => {
+    execFile(command, args, { timeout: 30_000 }, (error, stdout, stderr) => {
+      const missing = (error as NodeJS.ErrnoException | null)?.code === 'ENOENT';
+      resolve({ missing, output: `${stderr}\n${stdout}` });
+    });
+  });
+}

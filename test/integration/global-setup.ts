@@ -1,0 +1,57 @@
+import type { TestProject } from 'vitest/node';
+import { loadConfig } from '../../src/config.js';
+import { createLocalBroker } from '../../src/devstack/broker.js';
+import { devstackHome } from '../../src/paths.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    kafkaBrokers: string[];
+  }
+}
+
+const TESTCONTAINERS_IMAGE = 'confluentinc/cp-kafka:7.9.1';
+
+/**
+ * The broker for the integration tests, in the order of DESIGN section 7:
+ * KAFKA_BROKERS if set; Testcontainers' Kafka when a Docker engine answers;
+ * otherwise the local development broker (started here, stopped after).
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const given = loadConfig(process.env).kafkaBrokers;
+  if (given) {
+    console.log(`[kafka] using KAFKA_BROKERS=${given.join(',')}`);
+    project.provide('kafkaBrokers', given);
+    return async () => {};
+  }
+
+  const docker = await dockerEngine();
+  if (docker.ok) {
+    const { KafkaContainer } = await import('@testcontainers/kafka');
+    console.log(`[kafka] Docker engine found: starting ${TESTCONTAINERS_IMAGE} with Testcontainers`);
+    const container = await new KafkaContainer(TESTCONTAINERS_IMAGE).withKraft().start();
+    project.provide('kafkaBrokers', [`${container.getHost()}:${container.getMappedPort(9093)}`]);
+    return async () => {
+      await container.stop();
+    };
+  }
+
+  console.log(`[kafka] Testcontainers path skipped: no Docker engine answered (${docker.reason}); using the local development broker`);
+  const broker = createLocalBroker({ home: devstackHome, log: (line) => console.log(`[kafka] ${line}`) });
+  const { brokers, reused } = await broker.start();
+  console.log(`[kafka] local broker ${reused ? 'reused' : 'started'} on ${brokers.join(',')}`);
+  project.provide('kafkaBrokers', brokers);
+  // Stop only what this run started: a developer's running broker stays up.
+  return async () => {
+    if (!reused) await broker.stop();
+  };
+}
+
+async function dockerEngine(): Promise<{ ok: true } | { ok: false; reason: string }> {
+  try {
+    const { getContainerRuntimeClient } = await import('testcontainers');
+    await getContainerRuntimeClient();
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, reason: (error as Error).message };
+  }
+}

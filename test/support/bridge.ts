@@ -1,0 +1,53 @@
+import { loadConfig } from '../../src/config.js';
+import { type Bridge, startBridge } from '../../src/server.js';
+import { SECRET, signed } from './events.js';
+
+export interface TestBridge {
+  bridge: Bridge;
+  prefix: string;
+  topics: { log: string; deadLetter: string; all: string[] };
+  post(
+    body: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; headers: Headers; json: () => Promise<unknown>; text: string }>;
+  close(): Promise<void>;
+}
+
+/** A real bridge on a free port, on the given brokers, with its own topic prefix. */
+export async function startTestBridge(
+  brokers: string[],
+  prefix: string,
+  env: Record<string, string> = {},
+  extra: { maxQueuedRecords?: number } = {},
+): Promise<TestBridge> {
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    POPP_WEBHOOK_SECRET: SECRET,
+    TOPIC_PREFIX: prefix,
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const bridge = await startBridge({ config, brokers, secrets: config.secrets, ...extra });
+  const typeTopics = ['conversation.started', 'conversation.completed', 'document.uploaded'].map((name) => prefix + name);
+  return {
+    bridge,
+    prefix,
+    topics: {
+      log: config.topics.eventLog,
+      deadLetter: config.topics.deadLetter,
+      all: [...typeTopics, config.topics.eventLog, config.topics.deadLetter],
+    },
+    async post(body, headers = {}) {
+      const request = signed(body);
+      const response = await fetch(`${bridge.url}/webhooks/popp`, {
+        method: 'POST',
+        headers: { ...request.headers, ...headers },
+        body: request.payload,
+      });
+      const text = await response.text();
+      return { status: response.status, headers: response.headers, text, json: async () => JSON.parse(text) };
+    },
+    close: () => bridge.close(),
+  };
+}

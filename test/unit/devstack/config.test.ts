@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { newClusterId, renderLog4j, renderServerProperties } from '../../../src/devstack/config.js';
+
+const parse = (text: string) =>
+  Object.fromEntries(
+    text
+      .split('\n')
+      .filter((line) => line && !line.startsWith('#'))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+
+describe('local broker configuration', () => {
+  const props = parse(renderServerProperties({ host: '127.0.0.1', port: 19092, controllerPort: 19093, dataDir: '/tmp/x/data' }));
+
+  it('runs one process as both broker and KRaft controller on the given ports', () => {
+    expect(props['process.roles']).toBe('broker,controller');
+    expect(props['node.id']).toBe('1');
+    expect(props.listeners).toBe('PLAINTEXT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093');
+    expect(props['advertised.listeners']).toBe('PLAINTEXT://127.0.0.1:19092');
+    expect(props['controller.quorum.bootstrap.servers']).toBe('127.0.0.1:19093');
+    expect(props['controller.listener.names']).toBe('CONTROLLER');
+    expect(props['log.dirs']).toBe('/tmp/x/data');
+  });
+
+  it('gives every internal topic a replication factor one node can meet', () => {
+    for (const key of [
+      'offsets.topic.replication.factor',
+      'transaction.state.log.replication.factor',
+      'transaction.state.log.min.isr',
+      'share.coordinator.state.topic.replication.factor',
+      'share.coordinator.state.topic.min.isr',
+    ]) {
+      expect(props[key], key).toBe('1');
+    }
+  });
+
+  it('leaves topic creation to the bridge and lets test consumer groups join without delay', () => {
+    expect(props['auto.create.topics.enable']).toBe('false');
+    expect(props['num.partitions']).toBe('6');
+    expect(props['group.initial.rebalance.delay.ms']).toBe('0');
+  });
+
+  it('escapes backslashes so a Windows data path survives Java properties parsing', () => {
+    const text = renderServerProperties({ host: '127.0.0.1', port: 1, controllerPort: 2, dataDir: 'C:\\dev\\data' });
+    expect(text).toContain('log.dirs=C:\\\\dev\\\\data');
+  });
+
+  it('makes cluster ids like kafka-storage random-uuid: 16 random bytes in base64url without padding', () => {
+    const id = newClusterId();
+    expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(Buffer.from(id, 'base64url')).toHaveLength(16);
+    expect(newClusterId()).not.toBe(id);
+  });
+
+  it('logs INFO to stdout, which the broker process writes to its log file', () => {
+    const log4j = renderLog4j();
+    expect(log4j).toContain('appender.stdout.type = Console');
+    expect(log4j).toContain('rootLogger.level = info');
+  });
+});

@@ -29,6 +29,8 @@ export interface PublisherOptions {
   /** Bounds of one batch: under the topics' max.message.bytes per partition. */
   maxBatchRecords?: number;
   maxBatchBytes?: number;
+  /** Batches sent concurrently; a key is never in two of them (per-key order). */
+  maxInFlightBatches?: number;
   /** Past this many waiting records, publish fails fast with `overloaded`. */
   maxQueuedRecords?: number;
   onBatch?: (records: number, seconds: number, ok: boolean) => void;
@@ -36,6 +38,8 @@ export interface PublisherOptions {
 
 interface Waiting {
   records: readonly OutgoingRecord[];
+  /** The record keys (recordIds) of this request: they order it against others. */
+  keys: readonly string[];
   bytes: number;
   resolve: () => void;
   reject: (error: BridgeError) => void;
@@ -45,17 +49,21 @@ interface Waiting {
 
 /**
  * kafkajs has no linger, so requests that arrive together are sent together:
- * while one batch is in flight the next one collects, and it goes as soon as
- * the first is acknowledged. One batch in flight at a time keeps the order
- * of records per key across batches (DESIGN section 9).
+ * while batches are in flight the next one collects, and it goes as soon as a
+ * slot frees. A key (recordId) is never in two batches in flight: a request
+ * waits while an earlier one with its key is unacknowledged, so each key's
+ * records reach Kafka in arrival order even when a send is retried or times
+ * out (DESIGN section 9). Different keys overlap, which keeps the pipe full.
  */
 export function createBatchingPublisher(options: PublisherOptions): Publisher {
   const maxRecords = options.maxBatchRecords ?? 2_000;
   const maxBytes = options.maxBatchBytes ?? 900_000;
+  const maxInFlight = options.maxInFlightBatches ?? 4;
   const maxQueued = options.maxQueuedRecords ?? 50_000;
   let queue: Waiting[] = [];
   let queuedRecords = 0;
-  let inFlight: Promise<void> | undefined;
+  let inFlight = 0;
+  const busyKeys = new Map<string, number>();
   let scheduled = false;
   let idle: (() => void)[] = [];
 
@@ -68,57 +76,82 @@ export function createBatchingPublisher(options: PublisherOptions): Publisher {
   }
 
   function schedule(): void {
-    if (scheduled || inFlight) return;
+    if (scheduled || inFlight >= maxInFlight) return;
     scheduled = true;
     // Let the requests read in this turn of the event loop join the batch.
     setImmediate(flush);
   }
 
+  /** The next batch in queue order, skipping (and keeping) requests whose key is still in flight. */
   function take(): Waiting[] {
     const batch: Waiting[] = [];
+    const rest: Waiting[] = [];
+    const blocked = new Set<string>();
     let records = 0;
     let bytes = 0;
-    let index = 0;
-    for (; index < queue.length; index++) {
-      const entry = queue[index] as Waiting;
+    let full = false;
+    let waiting = 0;
+    for (const entry of queue) {
       if (entry.settled) continue; // timed out before it was sent: the client already has its 503
-      const fits = records + entry.records.length <= maxRecords && bytes + entry.bytes <= maxBytes;
-      if (batch.length > 0 && !fits) break;
+      if (full || entry.keys.some((key) => busyKeys.has(key) || blocked.has(key))) {
+        for (const key of entry.keys) blocked.add(key);
+        rest.push(entry);
+        waiting += entry.records.length;
+        continue;
+      }
+      if (batch.length > 0 && (records + entry.records.length > maxRecords || bytes + entry.bytes > maxBytes)) {
+        full = true;
+        for (const key of entry.keys) blocked.add(key);
+        rest.push(entry);
+        waiting += entry.records.length;
+        continue;
+      }
       batch.push(entry);
       records += entry.records.length;
       bytes += entry.bytes;
     }
-    queue = index === queue.length ? [] : queue.slice(index);
-    queuedRecords = queue.reduce((sum, entry) => sum + entry.records.length, 0);
+    queue = rest;
+    // Counted afresh: requests that timed out while queued leave the count too.
+    queuedRecords = waiting;
     return batch;
   }
 
   function flush(): void {
     scheduled = false;
-    if (inFlight) return;
-    const batch = take();
-    if (batch.length === 0) {
+    while (inFlight < maxInFlight && queue.length > 0) {
+      const batch = take();
+      if (batch.length === 0) break;
+      send(batch);
+    }
+    if (inFlight === 0 && queue.length === 0) {
       for (const resolve of idle) resolve();
       idle = [];
-      return;
     }
+  }
+
+  function send(batch: Waiting[]): void {
+    inFlight++;
+    for (const entry of batch) for (const key of entry.keys) busyKeys.set(key, (busyKeys.get(key) ?? 0) + 1);
     const started = performance.now();
     const count = batch.reduce((sum, entry) => sum + entry.records.length, 0);
-    inFlight = options.send(group(batch)).then(
-      () => {
-        options.onBatch?.(count, (performance.now() - started) / 1000, true);
-        for (const entry of batch) settle(entry);
-      },
-      (error: unknown) => {
-        options.onBatch?.(count, (performance.now() - started) / 1000, false);
-        const failure = new BridgeError('kafka_unavailable', { cause: error });
-        for (const entry of batch) settle(entry, failure);
-      },
+    options.send(group(batch)).then(
+      () => finish(batch, count, started),
+      (error: unknown) => finish(batch, count, started, new BridgeError('kafka_unavailable', { cause: error })),
     );
-    void inFlight.finally(() => {
-      inFlight = undefined;
-      flush();
-    });
+  }
+
+  function finish(batch: Waiting[], count: number, started: number, failure?: BridgeError): void {
+    options.onBatch?.(count, (performance.now() - started) / 1000, !failure);
+    for (const entry of batch) {
+      settle(entry, failure);
+      for (const key of entry.keys) {
+        const left = (busyKeys.get(key) ?? 1) - 1;
+        if (left === 0) busyKeys.delete(key);
+        else busyKeys.set(key, left);
+      }
+    }
+    inFlight--;
+    flush();
   }
 
   return {
@@ -127,6 +160,7 @@ export function createBatchingPublisher(options: PublisherOptions): Publisher {
       return new Promise<void>((resolve, reject) => {
         const entry: Waiting = {
           records,
+          keys: keysOf(records),
           bytes: records.reduce((sum, record) => sum + estimateBytes(record), 0),
           resolve,
           reject,
@@ -139,10 +173,17 @@ export function createBatchingPublisher(options: PublisherOptions): Publisher {
       });
     },
     drain() {
-      if (!inFlight && !scheduled && queue.length === 0) return Promise.resolve();
+      if (inFlight === 0 && !scheduled && queue.length === 0) return Promise.resolve();
       return new Promise<void>((resolve) => idle.push(resolve));
     },
   };
+}
+
+function keysOf(records: readonly OutgoingRecord[]): string[] {
+  const first = records[0]?.key;
+  // The common case: every record of an event shares its recordId.
+  if (records.every((record) => record.key === first)) return first == null ? [] : [first];
+  return [...new Set(records.flatMap((record) => (record.key == null ? [] : [record.key])))];
 }
 
 function group(batch: Waiting[]): TopicBatch[] {

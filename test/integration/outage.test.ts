@@ -36,13 +36,14 @@ describe('a broker that stops answering', () => {
       const stuck = conversation('CONVERSATION_STARTED', 'conv_stuck');
       const started = Date.now();
       const first = bridge.post(stuck);
-      // While that batch hangs, two more events fill the queue bound (4 records); the next is refused at once.
+      // While that batch hangs, two more events of the same record wait behind it (per-key order) and
+      // fill the queue bound (4 records); the next is refused at once.
       await new Promise((resolve) => setTimeout(resolve, 100));
       const queued = [
-        bridge.post(conversation('CONVERSATION_STARTED', 'conv_q1')),
-        bridge.post(conversation('CONVERSATION_STARTED', 'conv_q2')),
+        bridge.post(conversation('CONVERSATION_COMPLETED', 'conv_stuck')),
+        bridge.post(conversation('CONVERSATION_COMPLETED', 'conv_stuck')),
       ];
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, 300));
       const overloaded = await bridge.post(conversation('CONVERSATION_STARTED', 'conv_over'));
       expect(overloaded.status).toBe(503);
       expect(await overloaded.json()).toMatchObject({ error: 'overloaded' });

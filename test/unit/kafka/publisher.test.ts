@@ -32,22 +32,40 @@ describe('batching publisher', () => {
     await done;
   });
 
-  it('keeps one batch in flight and sends what queued meanwhile right after, in order', async () => {
+  it('holds a request while an earlier one with its key is in flight, and sends other keys alongside', async () => {
     const sender = manualSender();
     const publisher = createBatchingPublisher({ send: sender.send, timeoutMs: 1_000 });
-    const first = publisher.publish([record('1')]);
+    const first = publisher.publish([record('k1')]);
     await sender.tick();
-    const second = publisher.publish([record('2')]);
-    const third = publisher.publish([record('3')]);
+    const sameKey = publisher.publish([record('k1')]);
+    const otherKey = publisher.publish([record('k2')]);
     await sender.tick();
-    expect(sender.batches).toHaveLength(1);
+    expect(sender.batches.map((batch) => batch[0]?.messages.map((m) => m.key))).toEqual([['k1'], ['k2']]);
+    sender.pending[1]?.resolve();
+    await otherKey;
+    await sender.tick();
+    expect(sender.batches).toHaveLength(2);
     sender.pending[0]?.resolve();
     await first;
     await sender.tick();
-    expect(sender.batches).toHaveLength(2);
-    expect(sender.batches[1]?.[0]?.messages.map((m) => m.key)).toEqual(['2', '3']);
+    expect(sender.batches[2]?.[0]?.messages.map((m) => m.key)).toEqual(['k1']);
+    sender.pending[2]?.resolve();
+    await sameKey;
+  });
+
+  it('keeps queue order for a key even behind requests skipped in the same pass', async () => {
+    const sender = manualSender();
+    const publisher = createBatchingPublisher({ send: sender.send, timeoutMs: 1_000, maxInFlightBatches: 1 });
+    const answers = [publisher.publish([record('a')])];
+    await sender.tick();
+    answers.push(publisher.publish([record('b')]), publisher.publish([record('a')]), publisher.publish([record('b')]));
+    await sender.tick();
+    expect(sender.batches).toHaveLength(1);
+    sender.pending[0]?.resolve();
+    await sender.tick();
+    expect(sender.batches[1]?.[0]?.messages.map((m) => m.key)).toEqual(['b', 'a', 'b']);
     sender.pending[1]?.resolve();
-    await Promise.all([second, third]);
+    await Promise.all(answers);
   });
 
   it('answers only after the acknowledgement, and fails every request of a failed batch as retriable', async () => {
@@ -68,9 +86,10 @@ describe('batching publisher', () => {
   it('times a stuck send out, and does not send requests that timed out while queued', async () => {
     const sender = manualSender();
     const publisher = createBatchingPublisher({ send: sender.send, timeoutMs: 50 });
-    const stuck = publisher.publish([record('stuck')]);
+    const stuck = publisher.publish([record('k')]);
     await sender.tick();
-    const queued = publisher.publish([record('queued')]);
+    // Same key: it must wait for the stuck send, so it times out unsent.
+    const queued = publisher.publish([record('k')]);
     await expect(stuck).rejects.toMatchObject({ code: 'publish_timeout' });
     await expect(queued).rejects.toMatchObject({ code: 'publish_timeout' });
     sender.pending[0]?.resolve();
@@ -104,6 +123,22 @@ describe('batching publisher', () => {
     await sender.tick();
     sender.pending[0]?.resolve();
     await first;
+  });
+
+  it('forgets requests that timed out while queued, so the queue bound frees again', async () => {
+    const sender = manualSender();
+    const publisher = createBatchingPublisher({ send: sender.send, timeoutMs: 30, maxQueuedRecords: 2 });
+    const stuck = publisher.publish([record('k')]);
+    await sender.tick();
+    const waiting = publisher.publish([record('k'), record('k', 'log')]);
+    await expect(waiting).rejects.toMatchObject({ code: 'publish_timeout' });
+    await expect(stuck).rejects.toMatchObject({ code: 'publish_timeout' });
+    sender.pending[0]?.resolve();
+    await sender.tick();
+    const after = publisher.publish([record('k'), record('k', 'log')]);
+    await sender.tick();
+    sender.pending[1]?.resolve();
+    await expect(after).resolves.toBeUndefined();
   });
 
   it('drains: resolves once nothing is queued or in flight', async () => {

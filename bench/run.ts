@@ -1,0 +1,132 @@
+/**
+ * `npm run bench` (DESIGN section 9): in one run, under the same load, the
+ * ceiling (bare Fastify), the bridge (full pipeline, acks=all) and the naive
+ * design (verify + one awaited send per request); then webhook-to-consumer
+ * latency at a fixed rate. Prints a table and writes bench/results/<UTC>.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/config.js';
+import { createLocalBroker } from '../src/devstack/broker.js';
+import { devstackHome, projectRoot } from '../src/paths.js';
+import { testKafkaAdmin } from './admin.js';
+import { signedBodies } from './bodies.js';
+import { startChild } from './children.js';
+import { endToEnd } from './end-to-end.js';
+import { type LoadResult, runLoad } from './load.js';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '50' },
+    rate: { type: 'string', default: '500' },
+    'e2e-seconds': { type: 'string', default: '10' },
+  },
+});
+const seconds = Number(values.seconds);
+const warmup = Number(values.warmup);
+const connections = Number(values.connections);
+const SECRET = 'bench-secret';
+const POOL = 300_000;
+
+const config = loadConfig();
+const brokers = config.kafkaBrokers ?? (await createLocalBroker({ home: devstackHome, log: (l) => console.log(`  ${l}`) }).start()).brokers;
+const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, 'Z');
+const prefix = `bench.${stamp}.`;
+const naivePrefix = `bench.${stamp}.naive.`;
+const admin = await testKafkaAdmin(brokers);
+await admin.createBridgeTopics(naivePrefix);
+const tsx = ['--import', 'tsx'];
+console.log(`popp-bridge benchmark: ${connections} connections, ${warmup} s warm-up + ${seconds} s per row, Kafka ${brokers.join(',')}`);
+
+async function measure(name: string, url: string): Promise<LoadResult> {
+  const bodies = signedBodies(POOL, SECRET);
+  process.stdout.write(`  ${name}: warming up… `);
+  await runLoad(url, bodies.slice(POOL / 2), { connections, seconds: warmup });
+  process.stdout.write('measuring… ');
+  const result = await runLoad(url, bodies.slice(0, POOL / 2), { connections, seconds });
+  console.log(`${result.requestsPerSec} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, non-2xx ${result.non2xx}`);
+  return result;
+}
+
+const rows: ({ name: string } & LoadResult)[] = [];
+const ceiling = await startChild(process.execPath, [...tsx, 'bench/servers/ceiling.ts', '3101'], {}, /listening/);
+rows.push({ name: 'ceiling', ...(await measure('ceiling', 'http://127.0.0.1:3101/webhooks/popp')) });
+await ceiling.stop();
+
+const bridge = await startChild(
+  process.execPath,
+  ['bin/popp-bridge.js', 'serve'],
+  {
+    KAFKA_BROKERS: brokers.join(','),
+    PORT: '3102',
+    HOST: '127.0.0.1',
+    TOPIC_PREFIX: prefix,
+    POPP_WEBHOOK_SECRET: SECRET,
+    LOG_LEVEL: 'warn',
+  },
+  /listening on/,
+);
+rows.push({ name: 'bridge', ...(await measure('bridge', 'http://127.0.0.1:3102/webhooks/popp')) });
+const bridgeRssMb = bridge.rssMb();
+process.stdout.write(`  end-to-end at ${values.rate} events/s… `);
+const e2e = await endToEnd({
+  url: 'http://127.0.0.1:3102/webhooks/popp',
+  brokers,
+  topic: `${prefix}events`,
+  secret: SECRET,
+  ratePerSec: Number(values.rate),
+  seconds: Number(values['e2e-seconds']),
+});
+console.log(`p50 ${e2e.p50Ms} ms, p99 ${e2e.p99Ms} ms (${e2e.received}/${e2e.sent} received)`);
+await bridge.stop();
+
+const naive = await startChild(
+  process.execPath,
+  [...tsx, 'bench/servers/naive.ts', '3103', brokers.join(','), naivePrefix, SECRET],
+  {},
+  /listening/,
+);
+rows.push({ name: 'naive', ...(await measure('naive', 'http://127.0.0.1:3103/webhooks/popp')) });
+await naive.stop();
+
+await admin.deleteBenchTopics(`bench.${stamp}.`);
+await admin.close();
+
+const rate = (name: string) => rows.find((row) => row.name === name)?.requestsPerSec ?? Number.NaN;
+const ratios = {
+  bridgeOverCeiling: Math.round((rate('bridge') / rate('ceiling')) * 100) / 100,
+  bridgeOverNaive: Math.round((rate('bridge') / rate('naive')) * 100) / 100,
+};
+const report = {
+  startedAt: stamp,
+  settings: { connections, seconds, warmup, brokers, nodeVersion: process.version },
+  rows: rows.map(({ name, requestsPerSec, p50Ms, p99Ms, non2xx, errors, requests }) => ({
+    name,
+    requestsPerSec,
+    p50Ms,
+    p99Ms,
+    non2xx,
+    errors,
+    requests,
+  })),
+  ratios,
+  endToEnd: { ratePerSec: e2e.ratePerSec, p50Ms: e2e.p50Ms, p99Ms: e2e.p99Ms, sent: e2e.sent, received: e2e.received },
+  bridgeRssMb,
+};
+
+console.log('');
+console.log('| row | requests/s | p50 ms | p99 ms | non-2xx |');
+console.log('|---|---:|---:|---:|---:|');
+for (const row of report.rows) console.log(`| ${row.name} | ${row.requestsPerSec} | ${row.p50Ms} | ${row.p99Ms} | ${row.non2xx} |`);
+console.log('');
+console.log(
+  `bridge/ceiling ${ratios.bridgeOverCeiling} · bridge/naive ${ratios.bridgeOverNaive} · end-to-end p50 ${e2e.p50Ms} ms p99 ${e2e.p99Ms} ms at ${e2e.ratePerSec}/s · bridge RSS ${bridgeRssMb} MB`,
+);
+const dir = join(projectRoot, 'bench', 'results');
+mkdirSync(dir, { recursive: true });
+const file = join(dir, `${stamp}.json`);
+writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+console.log(`wrote ${file.slice(projectRoot.length + 1)}`);

@@ -74,4 +74,22 @@ describe('a broker that stops answering', () => {
     expect(records.map((r) => r.headers['event-id'])).toContain(retried.eventId);
     expect((await fetch(`${bridge.bridge.url}/readyz`)).status).toBe(200);
   });
+
+  it('answers 503 while the broker is down (connection refused), and publishes again once it is back', async () => {
+    await broker.stop();
+    const down = await bridge.post(conversation('CONVERSATION_STARTED', 'conv_down'));
+    expect(down.status).toBe(503);
+    expect(down.headers.get('retry-after')).toBe('5');
+    expect(['kafka_unavailable', 'publish_timeout']).toContain(((await down.json()) as { error: string }).error);
+
+    await broker.start();
+    pid = (await broker.status()).pid as number;
+    const event = conversation('CONVERSATION_STARTED', 'conv_back');
+    let status = 0;
+    for (let attempt = 0; attempt < 60 && status !== 200; attempt++) {
+      status = (await bridge.post(event)).status;
+      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(status).toBe(200);
+  });
 });

@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import { type Backpressure, guardRoute, serverTimeouts } from './backpressure.js';
 import { RETRY_AFTER_SECONDS, toBridgeError } from './errors.js';
 import type { Readiness } from './kafka/health.js';
 import type { WebhookOutcome } from './metrics.js';
@@ -10,6 +11,10 @@ export interface AppDeps extends WebhookDeps {
   logger: FastifyServerOptions['logger'] | FastifyServerOptions['loggerInstance'];
   /** True once shutdown began: readiness turns 503 so a load balancer drains us. */
   shuttingDown?: () => boolean;
+  /** Bounds on webhooks in flight and event-loop delay (issue 6); none when absent. */
+  backpressure?: Backpressure;
+  /** Sets the server's timeouts against slow clients (issue 6). */
+  publishTimeoutMs?: number;
 }
 
 /** The HTTP app with everything it needs passed in; it does not listen (server.ts does). */
@@ -19,7 +24,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     bodyLimit: deps.maxBodyBytes,
     // Per-request log lines would cost throughput and say nothing the metrics do not.
     logController: new LogController({ disableRequestLogging: true }),
-    return503OnClosing: true,
+    // With backpressure, the webhook route answers `shutting_down` itself (with Retry-After).
+    return503OnClosing: !deps.backpressure,
+    ...(deps.publishTimeoutMs !== undefined && serverTimeouts(deps.publishTimeoutMs)),
   });
 
   // Keep the body as raw bytes: the signature covers them, and they are what Kafka stores.
@@ -38,6 +45,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not_found', message: 'no such route' }));
 
+  if (deps.backpressure) guardRoute(app, WEBHOOK_PATH, deps.backpressure);
   registerWebhookRoute(app, deps);
 
   app.get('/healthz', async () => ({ status: 'ok' }));

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /** Everything the bridge can be told, read once from the environment and validated. */
 export interface Config {
   port: number;
@@ -21,10 +23,15 @@ export interface Config {
     replicationFactor: number;
   };
   unknownEventPolicy: 'dead-letter' | 'publish';
-  schemaRegistry: { url: string; username: string | undefined; password: string | undefined } | undefined;
+  /** Set: values are written in the Confluent wire format, schemas registered under `compatibility`. */
+  schemaRegistry: { url: string; username: string | undefined; password: string | undefined; compatibility: Compatibility } | undefined;
   dedupe: { store: 'memory' | 'redis' | 'off'; redisUrl: string | undefined; ttlSeconds: number; maxEntries: number };
   publishTimeoutMs: number;
   maxBodyBytes: number;
+  /** Backpressure: past either bound new webhooks get 503 `overloaded` instead of queueing without end. */
+  limits: { maxInFlightRequests: number; maxEventLoopDelayMs: number };
+  /** SIGTERM: readiness 503 for `drainMs` (the load balancer stops sending), then close, all within `timeoutMs`. */
+  shutdown: { drainMs: number; timeoutMs: number };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -36,6 +43,7 @@ export const ENV_VARIABLES = [
   'HOST',
   'NODE_ENV',
   'POPP_WEBHOOK_SECRET',
+  'POPP_WEBHOOK_SECRET_FILE',
   'KAFKA_BROKERS',
   'KAFKA_CLIENT_ID',
   'KAFKA_SSL',
@@ -51,12 +59,17 @@ export const ENV_VARIABLES = [
   'SCHEMA_REGISTRY_URL',
   'SCHEMA_REGISTRY_USERNAME',
   'SCHEMA_REGISTRY_PASSWORD',
+  'SCHEMA_COMPATIBILITY',
   'DEDUPE_STORE',
   'REDIS_URL',
   'DEDUPE_TTL_SECONDS',
   'DEDUPE_MAX_ENTRIES',
   'PUBLISH_TIMEOUT_MS',
   'MAX_BODY_BYTES',
+  'MAX_IN_FLIGHT_REQUESTS',
+  'MAX_EVENT_LOOP_DELAY_MS',
+  'SHUTDOWN_DRAIN_MS',
+  'SHUTDOWN_TIMEOUT_MS',
   'LOG_LEVEL',
 ] as const;
 
@@ -67,12 +80,25 @@ export class ConfigError extends Error {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+/** The registry's compatibility levels (Confluent's names, which Apicurio's ccompat API shares). */
+export const COMPATIBILITY_LEVELS = [
+  'BACKWARD',
+  'BACKWARD_TRANSITIVE',
+  'FORWARD',
+  'FORWARD_TRANSITIVE',
+  'FULL',
+  'FULL_TRANSITIVE',
+  'NONE',
+] as const;
+export type Compatibility = (typeof COMPATIBILITY_LEVELS)[number];
 
 export function loadConfig(env: Env = process.env): Config {
   const production = env.NODE_ENV === 'production';
-  const secretList = list(env.POPP_WEBHOOK_SECRET);
+  const secretList = webhookSecrets(env);
   const brokers = list(env.KAFKA_BROKERS);
-  if (production && secretList.length === 0) fail('POPP_WEBHOOK_SECRET is required when NODE_ENV=production');
+  if (production && secretList.length === 0) {
+    fail('POPP_WEBHOOK_SECRET or POPP_WEBHOOK_SECRET_FILE is required when NODE_ENV=production');
+  }
   if (production && brokers.length === 0) fail('KAFKA_BROKERS is required when NODE_ENV=production');
   for (const broker of brokers) {
     if (!/^[^\s:]+:\d{1,5}$/.test(broker)) fail(`KAFKA_BROKERS: "${broker}" is not host:port`);
@@ -99,6 +125,10 @@ export function loadConfig(env: Env = process.env): Config {
 
   const dedupeStore = oneOf(env, 'DEDUPE_STORE', ['memory', 'redis', 'off'] as const, 'memory');
   if (dedupeStore === 'redis' && !env.REDIS_URL) fail('REDIS_URL is required with DEDUPE_STORE=redis');
+  const unknownEventPolicy = oneOf(env, 'UNKNOWN_EVENT_POLICY', ['dead-letter', 'publish'] as const, 'dead-letter');
+  // An event without a schema has no schema id: it cannot be written in the wire format.
+  if (unknownEventPolicy === 'publish' && env.SCHEMA_REGISTRY_URL)
+    fail('UNKNOWN_EVENT_POLICY=publish cannot be used with SCHEMA_REGISTRY_URL');
 
   return {
     port: int(env, 'PORT', 3000, 0, 65535),
@@ -121,12 +151,13 @@ export function loadConfig(env: Env = process.env): Config {
       partitions: int(env, 'TOPIC_PARTITIONS', 6, 1, 10_000),
       replicationFactor: int(env, 'TOPIC_REPLICATION_FACTOR', 1, 1, 100),
     },
-    unknownEventPolicy: oneOf(env, 'UNKNOWN_EVENT_POLICY', ['dead-letter', 'publish'] as const, 'dead-letter'),
+    unknownEventPolicy,
     schemaRegistry: env.SCHEMA_REGISTRY_URL
       ? {
           url: url(env, 'SCHEMA_REGISTRY_URL'),
           username: env.SCHEMA_REGISTRY_USERNAME || undefined,
           password: env.SCHEMA_REGISTRY_PASSWORD || undefined,
+          compatibility: oneOf(env, 'SCHEMA_COMPATIBILITY', COMPATIBILITY_LEVELS, 'FORWARD'),
         }
       : undefined,
     dedupe: {
@@ -137,8 +168,37 @@ export function loadConfig(env: Env = process.env): Config {
     },
     publishTimeoutMs: int(env, 'PUBLISH_TIMEOUT_MS', 10_000, 100, 600_000),
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 1_048_576, 64, 104_857_600),
+    limits: {
+      maxInFlightRequests: int(env, 'MAX_IN_FLIGHT_REQUESTS', 5_000, 1, 1_000_000),
+      maxEventLoopDelayMs: int(env, 'MAX_EVENT_LOOP_DELAY_MS', 1_000, 10, 60_000),
+    },
+    shutdown: {
+      drainMs: int(env, 'SHUTDOWN_DRAIN_MS', 5_000, 0, 300_000),
+      timeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 30_000, 1_000, 600_000),
+    },
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
   };
+}
+
+/**
+ * POPP_WEBHOOK_SECRET and the file named by POPP_WEBHOOK_SECRET_FILE (Docker
+ * and Kubernetes secrets), together: during a rotation the new secret may sit
+ * in one and the old in the other. A file holds secrets separated by commas
+ * or lines. Errors name the variable and the path, never the contents.
+ */
+function webhookSecrets(env: Env): string[] {
+  const fromEnv = list(env.POPP_WEBHOOK_SECRET);
+  const file = env.POPP_WEBHOOK_SECRET_FILE;
+  if (!file) return fromEnv;
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    fail(`POPP_WEBHOOK_SECRET_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const fromFile = list(text.replace(/\r?\n/g, ','));
+  if (fromFile.length === 0) fail(`POPP_WEBHOOK_SECRET_FILE: ${file} holds no secret`);
+  return [...new Set([...fromFile, ...fromEnv])];
 }
 
 function fail(message: string): never {

@@ -36,6 +36,11 @@ export class BridgeError extends Error {
   }
 }
 
+/** The schema registry gave an answer that waiting will not change (incompatible schema, other level, bad credentials). */
+export class RegistryRefusedError extends Error {
+  override name = 'RegistryRefusedError';
+}
+
 export function isBridgeError(error: unknown): error is BridgeError {
   return error instanceof BridgeError;
 }

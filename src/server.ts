@@ -2,11 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { Partitioners } from 'kafkajs';
 import { type Logger, pino } from 'pino';
 import { buildApp } from './app.js';
+import { createBackpressure } from './backpressure.js';
 import type { Config } from './config.js';
 import { createCatalogue } from './events/catalogue.js';
 import { createKafka } from './kafka/client.js';
 import { createReadiness } from './kafka/health.js';
 import { createBatchingPublisher } from './kafka/publisher.js';
+import { createValueCodec } from './kafka/registry-startup.js';
 import { createTopicEnsurer } from './kafka/topics.js';
 import { createMetrics } from './metrics.js';
 import { schemasDir as defaultSchemasDir } from './paths.js';
@@ -18,6 +20,8 @@ export interface Bridge {
   /** e.g. http://127.0.0.1:3000 */
   url: string;
   logger: Logger;
+  /** Readiness turns 503 (a load balancer drains us) while webhooks are still served. */
+  beginShutdown(): void;
   /** Stops accepting, answers what is in flight, flushes, disconnects. */
   close(): Promise<void>;
 }
@@ -64,6 +68,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     config.topics.deadLetter,
   ];
 
+  const codec = await createValueCodec({ settings: config.schemaRegistry, catalogue, logTopic: config.topics.eventLog, logger });
   await untilKafkaAnswers(logger, options.brokers, async () => {
     await admin.connect();
     await topics.ensure(bridgeTopics);
@@ -84,6 +89,10 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       : createDedupe(createMemorySeenStore({ ttlMs: config.dedupe.ttlSeconds * 1000, maxEntries: config.dedupe.maxEntries }));
 
   let shuttingDown = false;
+  const backpressure = createBackpressure({
+    maxInFlight: config.limits.maxInFlightRequests,
+    maxEventLoopDelayMs: config.limits.maxEventLoopDelayMs,
+  });
   const app = buildApp({
     verify: createSignatureVerifier(options.secrets),
     catalogue,
@@ -92,12 +101,15 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     ensureTopics: (list) => topics.ensure(list),
     metrics,
     topics: { log: config.topics.eventLog, deadLetter: config.topics.deadLetter },
+    codec,
     unknownEventPolicy: config.unknownEventPolicy,
     now: () => new Date(),
     readiness: createReadiness({ admin, topics: () => bridgeTopics, timeoutMs: Math.min(2_000, config.publishTimeoutMs) }),
     maxBodyBytes: config.maxBodyBytes,
     logger,
     shuttingDown: () => shuttingDown,
+    backpressure,
+    publishTimeoutMs: config.publishTimeoutMs,
   });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
@@ -108,9 +120,13 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     app,
     url: `http://${host}:${port}`,
     logger,
+    beginShutdown() {
+      shuttingDown = true;
+    },
     async close() {
       shuttingDown = true;
       await app.close();
+      backpressure.stop();
       await publisher.drain();
       await producer.disconnect();
       await admin.disconnect();

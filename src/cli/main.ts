@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { kafkaCommand } from '../commands/kafka.js';
+import { registryCommand } from '../commands/registry.js';
+import { replayCommand } from '../commands/replay-dead-letters.js';
 import { serve } from '../commands/serve.js';
 import { trigger } from '../commands/trigger.js';
 import { ConfigError, loadConfig } from '../config.js';
@@ -14,6 +16,8 @@ const USAGE = `usage: popp-bridge <command>
   trigger <EVENT_TYPE>           send signed sample events to a running bridge
       [--count N] [--record-id ID] [--url URL] [--secret S]
   kafka start|stop|status        the local development broker
+  registry start|stop|status     the local development schema registry (Apicurio)
+  replay-dead-letters [--dry-run]  publish the dead letters that pass the current schemas
 
 Configuration comes from the environment: see the README.`;
 
@@ -29,6 +33,10 @@ export async function main(argv: string[], print: (line: string) => void = conso
         return await runTrigger(rest, print);
       case 'kafka':
         return await kafkaCommand(rest[0], print);
+      case 'registry':
+        return await registryCommand(rest[0], print);
+      case 'replay-dead-letters':
+        return await replayCommand(rest, print);
       case undefined:
       case 'help':
       case '--help':

@@ -3,9 +3,8 @@ import { createLocalBroker } from '../devstack/broker.js';
 import { devSecret } from '../devstack/secret.js';
 import { devstackHome } from '../paths.js';
 import { startBridge } from '../server.js';
+import { exitOnSignals } from '../shutdown.js';
 import { WEBHOOK_PATH } from '../webhook/route.js';
-
-const SHUTDOWN_BOUND_MS = 25_000;
 
 /** `npm start`: the bridge, on the given brokers or else on the local development broker. */
 export async function serve(config: Config, print: (line: string) => void): Promise<void> {
@@ -28,24 +27,5 @@ export async function serve(config: Config, print: (line: string) => void): Prom
   print(`  Health:  ${bridge.url}/readyz   Metrics: ${bridge.url}/metrics`);
   print('');
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    bridge.logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    const forced = setTimeout(() => {
-      bridge.logger.error('shutdown took too long; exiting');
-      process.exit(1);
-    }, SHUTDOWN_BOUND_MS);
-    forced.unref();
-    bridge.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        bridge.logger.error({ error: (error as Error).message }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  exitOnSignals(bridge, config.shutdown);
 }

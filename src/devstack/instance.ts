@@ -1,9 +1,9 @@
-import { execFile, spawn } from 'node:child_process';
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { newClusterId } from './config.js';
+import { fileSize, type Spawned, spawnDetached } from './process.js';
 
 /** The files of one broker instance, `<home>/broker-<port>/`; the jars are shared between instances. */
 export interface InstancePaths {
@@ -37,11 +37,7 @@ export async function readClusterId(paths: InstancePaths): Promise<string | unde
   return /^cluster\.id=(.+)$/m.exec(text)?.[1]?.trim();
 }
 
-export const logSize = (paths: InstancePaths): Promise<number> =>
-  stat(paths.logFile).then(
-    (s) => s.size,
-    () => 0,
-  );
+export const logSize = (paths: InstancePaths): Promise<number> => fileSize(paths.logFile);
 
 const run = promisify(execFile);
 
@@ -65,40 +61,21 @@ export async function formatOnce(paths: InstancePaths, java: string, libs: strin
   await writeFile(paths.clusterIdFile, `${id}\n`);
 }
 
-export interface Spawned {
-  pid: number;
-  /** True once the process is gone, known without polling while we are its parent. */
-  exited(): boolean;
-  /** Where this run's output begins in the log, so errors quote this run only. */
-  logFrom: number;
-}
-
 /**
- * Starts `kafka.Kafka` detached, in its own process group, with its output
- * appended to the log: it lives on after `npm start` or a test run ends, and
- * Ctrl-C in the terminal does not reach it.
+ * Starts `kafka.Kafka` detached, with its output appended to the log: it
+ * lives on after `npm start` or a test run ends (see spawnDetached).
  */
 export async function spawnBroker(
   paths: InstancePaths,
   options: { java: string; libs: string; jvm: string[]; banner: string },
 ): Promise<Spawned> {
-  // One old log is kept as broker.log.1, so a long-lived dev folder does not grow without bound.
-  if ((await logSize(paths)) > 20e6) await rename(paths.logFile, `${paths.logFile}.1`);
-  const logFrom = await logSize(paths);
-  const fd = openSync(paths.logFile, 'a');
-  writeSync(fd, `\n--- popp-bridge: ${options.banner}, ${new Date().toISOString()} ---\n`);
   const args = [...options.jvm, `-Dlog4j2.configurationFile=${paths.log4j}`, '-cp', join(options.libs, '*'), 'kafka.Kafka', paths.props];
-  const child = spawn(options.java, args, { cwd: paths.dir, detached: true, stdio: ['ignore', fd, fd] });
-  closeSync(fd);
-  let exited = false;
-  child.once('exit', () => {
-    exited = true;
+  return spawnDetached({
+    command: options.java,
+    args,
+    cwd: paths.dir,
+    logFile: paths.logFile,
+    pidFile: paths.pidFile,
+    banner: options.banner,
   });
-  child.once('error', () => {
-    exited = true;
-  });
-  child.unref();
-  if (child.pid === undefined) throw new Error(`could not run ${options.java}`);
-  await writeFile(paths.pidFile, `${child.pid}\n`);
-  return { pid: child.pid, exited: () => exited, logFrom };
 }

@@ -110,9 +110,9 @@ export async function ensureJars(options: JarsOptions): Promise<string> {
  * a heartbeat covers a long single file (batch mode shows no byte progress).
  * The tail of the output explains a failure.
  */
-function runMaven(mvn: string, args: string[], log: (line: string) => void): Promise<void> {
+export function runMaven(mvn: string, args: string[], log: (line: string) => void, what = 'the Kafka jars', cwd?: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(mvn, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(mvn, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd });
     const tail: string[] = [];
     let files = 0;
     let bytes = 0;
@@ -149,7 +149,7 @@ function runMaven(mvn: string, args: string[], log: (line: string) => void): Pro
       if (code === 0) return resolve();
       // Maven's own advice (-e, -X, wiki links) after the real error is noise here.
       const errors = tail.filter((line) => /\[ERROR\] \S/.test(line) && !/\[ERROR\] (To see|Re-run|For more|\[Help)/.test(line));
-      reject(new Error(`Maven could not fetch the Kafka jars (exit ${code}):\n${(errors.length ? errors : tail.slice(-15)).join('\n')}`));
+      reject(new Error(`Maven could not fetch ${what} (exit ${code}):\n${(errors.length ? errors : tail.slice(-15)).join('\n')}`));
     });
   });
 }

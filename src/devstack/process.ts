@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { readFile, unlink } from 'node:fs/promises';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isAlive } from './lock.js';
 
@@ -71,4 +71,51 @@ export async function failureOf(file: string, fromByte = 0): Promise<string> {
   return [...errors, ...(errors.length && tail.length ? ['…'] : []), ...tail]
     .map((line) => (line.length > 400 ? `${line.slice(0, 400)}…` : line))
     .join('\n');
+}
+
+export const fileSize = (file: string): Promise<number> =>
+  stat(file).then(
+    (s) => s.size,
+    () => 0,
+  );
+
+export interface Spawned {
+  pid: number;
+  /** True once the process is gone, known without polling while we are its parent. */
+  exited(): boolean;
+  /** Where this run's output begins in the log, so errors quote this run only. */
+  logFrom: number;
+}
+
+/**
+ * Starts a server detached, in its own process group, with its output
+ * appended to `logFile` and its pid in `pidFile`: it lives on after `npm
+ * start` or a test run ends, and Ctrl-C in the terminal does not reach it.
+ */
+export async function spawnDetached(options: {
+  command: string;
+  args: string[];
+  cwd: string;
+  logFile: string;
+  pidFile: string;
+  banner: string;
+}): Promise<Spawned> {
+  // One old log is kept as <log>.1, so a long-lived dev folder does not grow without bound.
+  if ((await fileSize(options.logFile)) > 20e6) await rename(options.logFile, `${options.logFile}.1`);
+  const logFrom = await fileSize(options.logFile);
+  const fd = openSync(options.logFile, 'a');
+  writeSync(fd, `\n--- popp-bridge: ${options.banner}, ${new Date().toISOString()} ---\n`);
+  const child = spawn(options.command, options.args, { cwd: options.cwd, detached: true, stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
+  child.once('error', () => {
+    exited = true;
+  });
+  child.unref();
+  if (child.pid === undefined) throw new Error(`could not run ${options.command}`);
+  await writeFile(options.pidFile, `${child.pid}\n`);
+  return { pid: child.pid, exited: () => exited, logFrom };
 }

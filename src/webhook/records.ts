@@ -1,5 +1,6 @@
 import type { PoppEnvelope } from '../../generated/events.js';
 import type { OutgoingRecord } from '../kafka/publisher.js';
+import { plainCodec, type ValueCodec } from '../kafka/registry-codec.js';
 
 export type DeadLetterReason = 'invalid-json' | 'invalid-envelope' | 'schema-violation' | 'unknown-event-type';
 
@@ -14,12 +15,20 @@ export interface Delivery {
 
 export const CE_SOURCE = 'urn:popp:webhook';
 
-/** The event on its type topic and, when configured, on the log topic: same key, value and headers. */
-export function eventRecords(event: PoppEnvelope, delivery: Delivery, topics: { type: string; log: string }): OutgoingRecord[] {
+/** The event on its type topic and, when configured, on the log topic: same key and headers, the value as the codec makes it. */
+export function eventRecords(
+  event: PoppEnvelope,
+  delivery: Delivery,
+  topics: { type: string; log: string },
+  codec: ValueCodec = plainCodec,
+): OutgoingRecord[] {
   const headers = eventHeaders(event, delivery);
+  if (codec.contentType) headers['content-type'] = codec.contentType;
   const key = event.data.recordId;
-  const records: OutgoingRecord[] = [{ topic: topics.type, key, value: delivery.body, headers }];
-  if (topics.log) records.push({ topic: topics.log, key, value: delivery.body, headers });
+  const records: OutgoingRecord[] = [
+    { topic: topics.type, key, value: codec.encodeValue(topics.type, event.event, delivery.body), headers },
+  ];
+  if (topics.log) records.push({ topic: topics.log, key, value: codec.encodeValue(topics.log, event.event, delivery.body), headers });
   return records;
 }
 

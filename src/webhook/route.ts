@@ -3,6 +3,7 @@ import type { PoppEnvelope } from '../../generated/events.js';
 import { BridgeError } from '../errors.js';
 import type { EventCatalogue } from '../events/catalogue.js';
 import type { Publisher } from '../kafka/publisher.js';
+import type { ValueCodec } from '../kafka/registry-codec.js';
 import type { Metrics } from '../metrics.js';
 import type { Dedupe } from './dedupe.js';
 import { parseJson } from './parse.js';
@@ -17,6 +18,8 @@ export interface WebhookDeps {
   ensureTopics: (topics: string[]) => Promise<void>;
   metrics: Metrics;
   topics: { log: string; deadLetter: string };
+  /** Makes each record's value from the body: plain, or the registry's wire format. Default plain. */
+  codec?: ValueCodec;
   unknownEventPolicy: 'dead-letter' | 'publish';
   now: () => Date;
 }
@@ -39,7 +42,7 @@ export function registerWebhookRoute(app: FastifyInstance, deps: WebhookDeps): v
     const event = parsed.value as PoppEnvelope;
     const topic = deps.catalogue.topicFor(event.event);
     if (publishUnknown) await deps.ensureTopics([topic]);
-    const records = eventRecords(event, delivery, { type: topic, log: deps.topics.log });
+    const records = eventRecords(event, delivery, { type: topic, log: deps.topics.log }, deps.codec);
     const status = await deps.dedupe.once(event.eventId, () => deps.publisher.publish(records));
 
     deps.metrics.webhook(status);

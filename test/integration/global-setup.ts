@@ -1,22 +1,61 @@
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../../src/config.js';
 import { createLocalBroker } from '../../src/devstack/broker.js';
+import { createLocalRegistry } from '../../src/devstack/registry.js';
 import { devstackHome } from '../../src/paths.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     kafkaBrokers: string[];
+    /** A real Confluent-compatible schema registry (DESIGN section 7). */
+    schemaRegistryUrl: string;
   }
 }
 
 const TESTCONTAINERS_IMAGE = 'confluentinc/cp-kafka:7.9.1';
+
+/** Kafka and the schema registry, started side by side; each teardown stops only what it started. */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const started = await Promise.allSettled([kafka(project), schemaRegistry(project)]);
+  const teardowns = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const teardown = async () => {
+    await Promise.all(teardowns.map((stop) => stop()));
+  };
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed) {
+    await teardown();
+    throw failed.reason;
+  }
+  return teardown;
+}
+
+/**
+ * SCHEMA_REGISTRY_URL if set; otherwise the local Apicurio Registry (fetched
+ * with Maven on first use), started here and stopped after unless it was
+ * already running. No test is skipped for want of a registry.
+ */
+async function schemaRegistry(project: TestProject): Promise<() => Promise<void>> {
+  const given = loadConfig(process.env).schemaRegistry?.url;
+  if (given) {
+    console.log('[registry] using SCHEMA_REGISTRY_URL');
+    project.provide('schemaRegistryUrl', given);
+    return async () => {};
+  }
+  const registry = createLocalRegistry({ home: devstackHome, log: (line) => console.log(`[registry] ${line}`) });
+  const { url, reused } = await registry.start();
+  console.log(`[registry] local Apicurio Registry ${reused ? 'reused' : 'started'} at ${url}`);
+  project.provide('schemaRegistryUrl', url);
+  return async () => {
+    if (!reused) await registry.stop();
+  };
+}
 
 /**
  * The broker for the integration tests, in the order of DESIGN section 7:
  * KAFKA_BROKERS if set; Testcontainers' Kafka when a Docker engine answers;
  * otherwise the local development broker (started here, stopped after).
  */
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+async function kafka(project: TestProject): Promise<() => Promise<void>> {
   const given = loadConfig(process.env).kafkaBrokers;
   if (given) {
     console.log(`[kafka] using KAFKA_BROKERS=${given.join(',')}`);

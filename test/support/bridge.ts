@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { type Bridge, startBridge } from '../../src/server.js';
 import { SECRET, signed } from './events.js';
@@ -18,7 +19,7 @@ export async function startTestBridge(
   brokers: string[],
   prefix: string,
   env: Record<string, string> = {},
-  extra: { maxQueuedRecords?: number } = {},
+  extra: { maxQueuedRecords?: number; logger?: Logger; schemasDir?: string } = {},
 ): Promise<TestBridge> {
   const config = loadConfig({
     PORT: '0',

@@ -1,0 +1,43 @@
+import { RegistryRefusedError } from '../errors.js';
+import type { EventCatalogue } from '../events/catalogue.js';
+import { createRegistryCodec, plainCodec, type ValueCodec } from './registry-codec.js';
+import { createRegistryClient, type RegistrySettings, registerSchemas } from './schema-registry.js';
+
+/**
+ * Plain mode without a registry. With one: registers every schema before the
+ * bridge listens, waiting (and saying so) while the registry is down, since
+ * it may start after us; an answer that waiting cannot change stops start-up.
+ * Afterwards the registry is never asked again: ids are cached in the codec.
+ */
+export async function createValueCodec(options: {
+  settings: RegistrySettings | undefined;
+  catalogue: Pick<EventCatalogue, 'knownTypes' | 'topicFor' | 'schemas'>;
+  logTopic: string;
+  logger: { info(details: object, message: string): void; warn(details: object, message: string): void };
+  /** Tests shorten the wait between attempts. */
+  maxWaitMs?: number;
+}): Promise<ValueCodec> {
+  const { settings, logger } = options;
+  if (!settings) return plainCodec;
+  const registry = createRegistryClient(settings);
+  const where = withoutCredentials(settings.url);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const registered = await registerSchemas({ ...options, registry, compatibility: settings.compatibility });
+      logger.info({ registry: where, subjects: registered.length, compatibility: settings.compatibility }, 'schemas registered');
+      return createRegistryCodec(registered);
+    } catch (error) {
+      if (error instanceof RegistryRefusedError) throw error;
+      const wait = Math.min(options.maxWaitMs ?? 5_000, 250 * 2 ** attempt);
+      logger.warn({ registry: where, attempt, error: (error as Error).message }, `waiting for the schema registry; retrying in ${wait} ms`);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}
+
+function withoutCredentials(url: string): string {
+  const parsed = new URL(url);
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.toString();
+}

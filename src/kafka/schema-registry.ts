@@ -1,0 +1,95 @@
+import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { Compatibility, Config } from '../config.js';
+import { RegistryRefusedError } from '../errors.js';
+import type { EventCatalogue } from '../events/catalogue.js';
+import type { RegisteredSubject } from './registry-codec.js';
+import { subjectFor } from './registry-codec.js';
+
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+export type RegistrySettings = NonNullable<Config['schemaRegistry']>;
+
+/**
+ * The library validates with ajv on encode and decode; one ajv instance
+ * cannot hold two schemas with the same `$id`, and each event schema is
+ * registered under two subjects, so every compile gets an instance of its own.
+ */
+export const jsonSchemaOptions = {
+  [SchemaType.JSON]: {
+    ajvInstance: {
+      addSchema() {
+        throw new Error('schema references are not used by popp-bridge');
+      },
+      compile(schema: object) {
+        const ajv = new Ajv({ strict: false, allErrors: true });
+        addFormats(ajv);
+        return ajv.compile(schema);
+      },
+    },
+  },
+} as unknown as ConstructorParameters<typeof SchemaRegistry>[1];
+
+/** The library's client; its own retries stay short: our start-up loop says what it waits for. */
+export function createRegistryClient(settings: Pick<RegistrySettings, 'url' | 'username' | 'password'>, retries = 1): SchemaRegistry {
+  const auth = settings.username ? { username: settings.username, password: settings.password ?? '' } : undefined;
+  return new SchemaRegistry(
+    { host: settings.url, clientId: 'popp-bridge', retry: { retries, maxRetryTimeInSecs: 1 }, ...(auth && { auth }) },
+    jsonSchemaOptions,
+  );
+}
+
+/** Every (topic, event type) the bridge writes: its type topic and, when on, the log topic. */
+export function subjectsOf(catalogue: Pick<EventCatalogue, 'knownTypes' | 'topicFor'>, logTopic: string) {
+  return catalogue.knownTypes.flatMap((eventType) => {
+    const topics = [catalogue.topicFor(eventType), ...(logTopic ? [logTopic] : [])];
+    return topics.map((topic) => ({ topic, eventType, subject: subjectFor(topic, eventType, logTopic) }));
+  });
+}
+
+/**
+ * Registers every event schema as JSON Schema under its subjects. A subject
+ * new to the registry gets `compatibility` as its level; an existing one must
+ * already have it (the library checks), so the registry enforces the same
+ * rule that `npm run schemas:check` tests.
+ */
+export async function registerSchemas(options: {
+  registry: SchemaRegistry;
+  catalogue: Pick<EventCatalogue, 'knownTypes' | 'topicFor' | 'schemas'>;
+  logTopic: string;
+  compatibility: Compatibility;
+}): Promise<RegisteredSubject[]> {
+  const registered: RegisteredSubject[] = [];
+  for (const { topic, eventType, subject } of subjectsOf(options.catalogue, options.logTopic)) {
+    const schema = JSON.stringify(options.catalogue.schemas.events.get(eventType));
+    try {
+      const { id } = await options.registry.register(
+        { type: SchemaType.JSON, schema },
+        { subject, compatibility: COMPATIBILITY[options.compatibility] },
+      );
+      registered.push({ topic, eventType, id });
+    } catch (error) {
+      throw explain(error, subject, options.compatibility);
+    }
+  }
+  return registered;
+}
+
+function explain(error: unknown, subject: string, compatibility: Compatibility): Error {
+  const { status, message = String(error), name } = error as { status?: number; message?: string; name?: string };
+  if (name === 'ConfluentSchemaRegistryCompatibilityError') {
+    return new RegistryRefusedError(
+      `schema registry: subject ${subject} has another compatibility level than SCHEMA_COMPATIBILITY=${compatibility} (${message}); align them`,
+    );
+  }
+  if (status === 409) {
+    return new RegistryRefusedError(
+      `schema registry: the schema for ${subject} is incompatible with its registered versions under ${compatibility}; run npm run schemas:check for the fields`,
+    );
+  }
+  if (status === 401 || status === 403)
+    return new RegistryRefusedError(`schema registry: access refused (HTTP ${status}); check SCHEMA_REGISTRY_USERNAME/PASSWORD`);
+  if (status === 422) return new RegistryRefusedError(`schema registry: the schema for ${subject} was rejected as invalid: ${message}`);
+  return new Error(`schema registry unreachable or failing: ${message}`, { cause: error });
+}

@@ -88,6 +88,8 @@ export function guardRoute(app: FastifyInstance, path: string, backpressure: Bac
  * keep-alive outlasts the usual 60 s idle timeout of load balancers, so they
  * close first and never send on a socket we are closing.
  */
-export function serverTimeouts(publishTimeoutMs: number): Pick<FastifyServerOptions, 'connectionTimeout' | 'keepAliveTimeout' | 'requestTimeout'> {
+export function serverTimeouts(
+  publishTimeoutMs: number,
+): Pick<FastifyServerOptions, 'connectionTimeout' | 'keepAliveTimeout' | 'requestTimeout'> {
   return { connectionTimeout: publishTimeoutMs + 30_000, keepAliveTimeout: 65_000, requestTimeout: 30_000 };
 }

@@ -12,7 +12,7 @@ import { createValueCodec } from './kafka/registry-startup.js';
 import { createTopicEnsurer } from './kafka/topics.js';
 import { createMetrics } from './metrics.js';
 import { schemasDir as defaultSchemasDir } from './paths.js';
-import { createDedupe, createMemorySeenStore, noDedupe } from './webhook/dedupe.js';
+import { createDedupeStore } from './webhook/dedupe-store.js';
 import { createSignatureVerifier } from './webhook/verify.js';
 
 export interface Bridge {
@@ -40,7 +40,9 @@ export interface BridgeOptions {
 /** Wires the real parts (Kafka, stores, clock) into the app, waits for Kafka and its topics, then listens. */
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const { config } = options;
-  const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'popp-bridge' } });
+  // Redaction is a second line of defence: nothing logs these on purpose (issue 6: secrets never logged).
+  const redact = { paths: ['*.headers["x-signature"]', '*.password', '*.secret', '*.secrets'], censor: '[redacted]' };
+  const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'popp-bridge' }, redact });
   const catalogue = createCatalogue({ schemasDir: options.schemasDir ?? defaultSchemasDir, topicPrefix: config.topics.prefix });
   const metrics = createMetrics();
   const kafka = createKafka({
@@ -83,10 +85,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     maxQueuedRecords: options.maxQueuedRecords,
     onBatch: metrics.batch,
   });
-  const dedupe =
-    config.dedupe.store === 'off'
-      ? noDedupe
-      : createDedupe(createMemorySeenStore({ ttlMs: config.dedupe.ttlSeconds * 1000, maxEntries: config.dedupe.maxEntries }));
+  const { dedupe, close: closeDedupe } = await createDedupeStore(config, { registry: metrics.registry, logger });
 
   let shuttingDown = false;
   const backpressure = createBackpressure({
@@ -130,6 +129,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       await publisher.drain();
       await producer.disconnect();
       await admin.disconnect();
+      await closeDedupe();
     },
   };
 }

@@ -1,8 +1,10 @@
 import { parseArgs } from 'node:util';
 import { kafkaCommand } from '../commands/kafka.js';
+import { redisCommand } from '../commands/redis.js';
 import { registryCommand } from '../commands/registry.js';
 import { replayCommand } from '../commands/replay-dead-letters.js';
 import { serve } from '../commands/serve.js';
+import { tailCommand } from '../commands/tail.js';
 import { trigger } from '../commands/trigger.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { devSecret } from '../devstack/secret.js';
@@ -17,7 +19,10 @@ const USAGE = `usage: popp-bridge <command>
       [--count N] [--record-id ID] [--url URL] [--secret S]
   kafka start|stop|status        the local development broker
   registry start|stop|status     the local development schema registry (Apicurio)
+  redis start|stop|status        the local Redis for DEDUPE_STORE=redis (needs redis-server)
   replay-dead-letters [--dry-run]  publish the dead letters that pass the current schemas
+  tail [--event TYPE] [--from-beginning] [--group G]
+                                 print the events in the topics, one line each (payload fields included)
 
 Configuration comes from the environment: see the README.`;
 
@@ -35,8 +40,12 @@ export async function main(argv: string[], print: (line: string) => void = conso
         return await kafkaCommand(rest[0], print);
       case 'registry':
         return await registryCommand(rest[0], print);
+      case 'redis':
+        return await redisCommand(rest[0], print);
       case 'replay-dead-letters':
         return await replayCommand(rest, print);
+      case 'tail':
+        return await tailCommand(rest, print);
       case undefined:
       case 'help':
       case '--help':

@@ -16,15 +16,17 @@ export interface Dedupe {
 }
 
 export function createDedupe(store: SeenStore): Dedupe {
-  const inFlight = new Map<string, Promise<DedupeOutcome>>();
-
-  async function attempt(eventId: string, publish: () => Promise<void>): Promise<DedupeOutcome> {
+  return coalesced(async (eventId, publish) => {
     if (await store.seen(eventId)) return 'duplicate';
     await publish();
     await store.remember(eventId);
     return 'published';
-  }
+  });
+}
 
+/** Concurrent calls with one eventId in this process share the first one's attempt (a later one is a duplicate). */
+export function coalesced(attempt: Dedupe['once']): Dedupe {
+  const inFlight = new Map<string, Promise<DedupeOutcome>>();
   return {
     async once(eventId, publish) {
       const pending = inFlight.get(eventId);

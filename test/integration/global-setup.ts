@@ -1,6 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../../src/config.js';
 import { createLocalBroker } from '../../src/devstack/broker.js';
+import { createLocalRedis } from '../../src/devstack/redis.js';
 import { createLocalRegistry } from '../../src/devstack/registry.js';
 import { devstackHome } from '../../src/paths.js';
 
@@ -9,14 +10,16 @@ declare module 'vitest' {
     kafkaBrokers: string[];
     /** A real Confluent-compatible schema registry (DESIGN section 7). */
     schemaRegistryUrl: string;
+    /** A real Redis for DEDUPE_STORE=redis (issue 6). */
+    redisUrl: string;
   }
 }
 
 const TESTCONTAINERS_IMAGE = 'confluentinc/cp-kafka:7.9.1';
 
-/** Kafka and the schema registry, started side by side; each teardown stops only what it started. */
+/** Kafka, the schema registry and Redis, started side by side; each teardown stops only what it started. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const started = await Promise.allSettled([kafka(project), schemaRegistry(project)]);
+  const started = await Promise.allSettled([kafka(project), schemaRegistry(project), redis(project)]);
   const teardowns = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const teardown = async () => {
     await Promise.all(teardowns.map((stop) => stop()));
@@ -27,6 +30,23 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw failed.reason;
   }
   return teardown;
+}
+
+/** REDIS_URL if set; otherwise the local redis-server (started here, stopped after unless it was running). */
+async function redis(project: TestProject): Promise<() => Promise<void>> {
+  const given = loadConfig(process.env).dedupe.redisUrl;
+  if (given) {
+    console.log('[redis] using REDIS_URL');
+    project.provide('redisUrl', given);
+    return async () => {};
+  }
+  const local = createLocalRedis({ home: devstackHome, log: (line) => console.log(`[redis] ${line}`) });
+  const { url, reused } = await local.start();
+  console.log(`[redis] local Redis ${reused ? 'reused' : 'started'} at ${url}`);
+  project.provide('redisUrl', url);
+  return async () => {
+    if (!reused) await local.stop();
+  };
 }
 
 /**

@@ -1,0 +1,142 @@
+/**
+ * `npm run soak -- --minutes N`: N minutes of steady webhook load on two
+ * bridges (separate processes, shared Redis dedupe) with faults injected at
+ * random — the broker killed or frozen, a bridge killed or stopped with
+ * SIGTERM, Redis killed — then every acknowledged eventId is read back from
+ * Kafka. Ends with a report; exits 1 if anything acknowledged is missing.
+ * Uses a broker (49092) and a Redis (46379) of its own, stopped at the end.
+ */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { createLocalBroker } from '../src/devstack/broker.js';
+import { createLocalRedis } from '../src/devstack/redis.js';
+import { devstackHome } from '../src/paths.js';
+import { type BridgeProcess, killBridge, spawnBridge } from '../test/support/bridge-process.js';
+import { startLoad } from '../test/support/load.js';
+import { readBack } from '../test/support/readback.js';
+
+const { values } = parseArgs({
+  options: {
+    minutes: { type: 'string', default: '5' },
+    workers: { type: 'string', default: '8' },
+    'fault-every': { type: 'string', default: '20' },
+  },
+});
+const minutes = Number(values.minutes);
+const workers = Number(values.workers);
+const faultEverySeconds = Number(values['fault-every']);
+if (!(minutes > 0) || !(workers > 0) || !(faultEverySeconds > 0)) {
+  console.error('usage: npm run soak -- [--minutes N] [--workers N] [--fault-every SECONDS]');
+  process.exit(2);
+}
+
+const log = (line: string) => console.log(`[soak ${new Date().toISOString().slice(11, 19)}] ${line}`);
+const broker = createLocalBroker({ home: devstackHome, port: 49092, controllerPort: 49093 });
+const redis = createLocalRedis({ home: devstackHome, port: 46379 });
+const prefix = `soak.${randomUUID().slice(0, 8)}.`;
+const random = (min: number, max: number) => min + Math.random() * (max - min);
+
+log(`starting a broker on 49092 and Redis on 46379 (prefix ${prefix})`);
+const { brokers } = await broker.start();
+await redis.start();
+const env = {
+  KAFKA_BROKERS: brokers.join(','),
+  TOPIC_PREFIX: prefix,
+  DEDUPE_STORE: 'redis',
+  REDIS_URL: redis.url,
+  PUBLISH_TIMEOUT_MS: '3000',
+  SHUTDOWN_DRAIN_MS: '500',
+  LOG_LEVEL: 'warn',
+};
+const bridges: (BridgeProcess | undefined)[] = await Promise.all([spawnBridge(env), spawnBridge(env)]);
+let turn = 0;
+const target = () => {
+  const up = bridges.filter((bridge): bridge is BridgeProcess => bridge !== undefined);
+  // While both restart, requests go to a closed port and count as errors, like Popp's would.
+  return up[turn++ % Math.max(1, up.length)]?.url ?? 'http://127.0.0.1:9';
+};
+const load = startLoad({ target, workers, backoffMs: 200 });
+
+/** One fault, chosen at random; each ends with everything running again. */
+const faults: Record<string, () => Promise<void>> = {
+  async 'broker SIGKILL'() {
+    process.kill((await broker.status()).pid as number, 'SIGKILL');
+    await sleep(random(2_000, 8_000));
+    await broker.start();
+  },
+  async 'broker SIGSTOP'() {
+    const pid = (await broker.status()).pid as number;
+    process.kill(pid, 'SIGSTOP');
+    await sleep(random(2_000, 6_000));
+    process.kill(pid, 'SIGCONT');
+  },
+  async 'bridge SIGKILL'() {
+    await restartBridge('SIGKILL');
+  },
+  async 'bridge SIGTERM'() {
+    await restartBridge('SIGTERM');
+  },
+  async 'redis SIGKILL'() {
+    process.kill((await redis.status()).pid as number, 'SIGKILL');
+    await sleep(random(1_000, 5_000));
+    await redis.start();
+  },
+};
+
+async function restartBridge(signal: NodeJS.Signals): Promise<void> {
+  const index = Math.floor(Math.random() * bridges.length);
+  const bridge = bridges[index];
+  if (!bridge) return;
+  bridges[index] = undefined;
+  bridge.child.kill(signal);
+  const { code, signal: ended } = await bridge.exited;
+  if (signal === 'SIGTERM' && code !== 0) log(`  bridge exited ${code ?? ended} after SIGTERM (expected 0)`);
+  bridges[index] = await spawnBridge(env);
+}
+
+const ends = Date.now() + minutes * 60_000;
+const injected: string[] = [];
+const progress = setInterval(
+  () =>
+    log(
+      `requests ${load.report.requests}, acknowledged ${load.report.acknowledged.size}, statuses ${JSON.stringify(load.report.statuses)}`,
+    ),
+  15_000,
+);
+try {
+  while (Date.now() < ends) {
+    await sleep(Math.min(random(0.5, 1.5) * faultEverySeconds * 1_000, Math.max(0, ends - Date.now())));
+    if (Date.now() >= ends - 5_000) break;
+    const names = Object.keys(faults);
+    const name = names[Math.floor(Math.random() * names.length)] as string;
+    log(`fault: ${name}`);
+    injected.push(name);
+    await faults[name]?.();
+    log(`  recovered from ${name}`);
+  }
+} finally {
+  clearInterval(progress);
+}
+
+const report = await load.stop();
+log(`load stopped; reading back ${report.acknowledged.size} acknowledged events`);
+const back = await readBack(brokers, `${prefix}events`, report.acknowledged, { timeoutMs: 60_000, settleMs: 3_000 });
+await Promise.all(bridges.map((bridge) => killBridge(bridge)));
+await redis.stop();
+await broker.stop();
+
+const summary = {
+  minutes,
+  faults: injected,
+  requests: report.requests,
+  statuses: report.statuses,
+  acknowledged: report.acknowledged.size,
+  readBack: back.seen.size,
+  recordsRead: back.records,
+  missing: back.missing.length,
+  duplicates: back.duplicates,
+};
+console.log(JSON.stringify(summary, null, 2));
+if (back.missing.length > 0) console.log(`missing eventIds (first 20): ${back.missing.slice(0, 20).join(', ')}`);
+process.exit(back.missing.length === 0 ? 0 : 1);

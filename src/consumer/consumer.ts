@@ -1,0 +1,116 @@
+import { createCatalogue } from '../events/catalogue.js';
+import { schemasDir } from '../paths.js';
+import { deadLetterTopicFor } from './dead-letter.js';
+import { createDecoder } from './decode.js';
+import { createGroupRunner } from './kafka.js';
+import { type ConsumerOptions, sourceTopics } from './options.js';
+import { createProcessor } from './process.js';
+import { DEFAULT_RETRY } from './retry.js';
+import type { ConsumerStats } from './types.js';
+
+export interface Consumer {
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  readonly deadLetterTopic: string;
+  /** Creates missing topics, joins the group; resolves once consuming. */
+  start(): Promise<void>;
+  /** Lets the record in hand finish and commit, abandons retries, leaves the group. Safe to call twice. */
+  stop(): Promise<void>;
+  /** Settles when the consumer stopped: resolves after a stop, rejects if Kafka gave up on it. */
+  readonly stopped: Promise<void>;
+  /** Resolves once the group committed everything its topics held at the call. */
+  caughtUp(options?: { timeoutMs?: number }): Promise<void>;
+  stats(): ConsumerStats;
+}
+
+/** A typed consumer of the bridge's topics in its own group: at-least-once, retried, dead-lettered, idempotent when given a store. */
+export function createConsumer(options: ConsumerOptions): Consumer {
+  const { groupId, topics: settings } = options;
+  const deadLetterTopic = options.deadLetterTopic ?? deadLetterTopicFor(settings.prefix, groupId);
+  const topics = sourceTopics(options);
+  const log = options.log ?? (() => {});
+  const abort = new AbortController();
+  const catalogue = createCatalogue({ schemasDir: options.schemasDir ?? schemasDir, topicPrefix: settings.prefix });
+  let stopping: Promise<void> | undefined;
+  let crash: Error | undefined;
+  let settle: { resolve: () => void; reject: (error: Error) => void } = { resolve: () => {}, reject: () => {} };
+  const stopped = new Promise<void>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  stopped.catch(() => {}); // observed through `stopped` by whoever cares
+
+  const runner = createGroupRunner({
+    connection: options.kafka,
+    groupId,
+    topics,
+    deadLetterTopic,
+    topicSettings: {
+      partitions: settings.partitions ?? 6,
+      replicationFactor: settings.replicationFactor ?? 1,
+      maxMessageBytes: settings.maxMessageBytes ?? 1_048_576 + 65_536,
+    },
+    commit: true,
+    fromBeginning: options.fromBeginning ?? true,
+    sessionTimeoutMs: options.sessionTimeoutMs ?? 10_000,
+    process: (record, signal) => processor.process(record, signal),
+    signal: abort.signal,
+    log,
+    onCrash: (error) => {
+      log('error', 'consumer crashed', { groupId, error: error.message });
+      crash = error;
+      void stop();
+    },
+  });
+  const processor = createProcessor({
+    groupId,
+    handlers: options.handlers,
+    decode: createDecoder(catalogue),
+    idempotency: options.idempotency,
+    retry: { ...DEFAULT_RETRY, ...options.retry },
+    deadLetterTopic,
+    sendDeadLetter: (record) => runner.sendDeadLetter(record),
+    log,
+  });
+
+  const onSignal = (signal: NodeJS.Signals) => {
+    log('info', 'stopping: finishing the record in hand', { groupId, signal });
+    void stop();
+  };
+  const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
+
+  function stop(): Promise<void> {
+    stopping ??= (async () => {
+      for (const signal of signals) process.off(signal, onSignal);
+      abort.abort();
+      try {
+        await runner.stop();
+      } catch (error) {
+        crash ??= error as Error;
+      }
+      log('info', 'consumer stopped', { groupId, ...processor.stats() });
+      if (crash) settle.reject(crash);
+      else settle.resolve();
+    })();
+    return stopping;
+  }
+
+  return {
+    groupId,
+    topics,
+    deadLetterTopic,
+    stopped,
+    stop,
+    stats: () => processor.stats(),
+    caughtUp: (wait) => runner.caughtUp(wait?.timeoutMs ?? 60_000),
+    async start() {
+      for (const signal of signals) process.once(signal, onSignal);
+      try {
+        await runner.start();
+      } catch (error) {
+        await stop().catch(() => {});
+        throw error;
+      }
+      log('info', 'consumer started', { groupId, topics, deadLetterTopic });
+    },
+  };
+}

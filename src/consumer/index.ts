@@ -1,0 +1,24 @@
+/**
+ * The consumer SDK: typed, independent consumer groups on the bridge's
+ * topics. See "Consuming events" in the README.
+ */
+export type { EventDataMap, EventOf, EventType, PoppEvent } from '../../generated/events.js';
+export { type Consumer, createConsumer } from './consumer.js';
+export { type ConsumerDeadLetterReason, deadLetterTopicFor } from './dead-letter.js';
+export { unwrapValue } from './decode.js';
+export { createGroupAdmin, type GroupAdmin } from './groups.js';
+export type { KafkaConnection } from './kafka.js';
+export { createMemoryIdempotencyStore } from './memory-store.js';
+export { type ConsumerOptions, type ConsumerTopics, connectionFromConfig } from './options.js';
+export {
+  type AnyConsumedEvent,
+  type ConsumedEvent,
+  type ConsumerLog,
+  type ConsumerStats,
+  defineHandlers,
+  type Handler,
+  type HandlerContext,
+  type Handlers,
+  type IdempotencyStore,
+  type RetryPolicy,
+} from './types.js';

@@ -1,0 +1,64 @@
+import type { EventType } from '../../generated/events.js';
+import type { Config } from '../config.js';
+import { topicForEventType } from '../events/topics.js';
+import type { KafkaConnection } from './kafka.js';
+import type { ConsumerLog, Handlers, IdempotencyStore, RetryPolicy } from './types.js';
+
+export interface ConsumerTopics {
+  prefix: string;
+  /** The log topic (default `<prefix>events`). */
+  eventLog?: string;
+  /** For the topics the consumer creates when they do not exist yet (the bridge's defaults). */
+  partitions?: number;
+  replicationFactor?: number;
+  maxMessageBytes?: number;
+}
+
+export interface ConsumerOptions {
+  groupId: string;
+  handlers: Handlers;
+  kafka: KafkaConnection;
+  topics: ConsumerTopics;
+  /** `types` (default): the topic of each handled type. `log`: the log topic, every type in order per recordId. */
+  source?: 'types' | 'log';
+  /** A group with no committed offset starts at the beginning of the log (default) or at its end. */
+  fromBeginning?: boolean;
+  idempotency?: IdempotencyStore;
+  retry?: Partial<RetryPolicy>;
+  /** Default `<prefix>dead-letter.<groupId>`. */
+  deadLetterTopic?: string;
+  /** How long a crashed member keeps its partitions before the group moves on (default 10 s). */
+  sessionTimeoutMs?: number;
+  /** Signals that stop the consumer cleanly (default SIGTERM and SIGINT; `[]` to stop it yourself). */
+  signals?: readonly NodeJS.Signals[];
+  schemasDir?: string;
+  log?: ConsumerLog;
+}
+
+/** The Kafka and topic settings of the bridge's own configuration, for a consumer on the same cluster. */
+export function connectionFromConfig(config: Config, brokers: string[]): Pick<ConsumerOptions, 'kafka' | 'topics'> {
+  const { kafka, topics } = config;
+  return {
+    kafka: { brokers, ssl: kafka.ssl, sasl: kafka.sasl },
+    topics: {
+      prefix: topics.prefix,
+      eventLog: topics.eventLog,
+      partitions: topics.partitions,
+      replicationFactor: topics.replicationFactor,
+      maxMessageBytes: config.maxBodyBytes + 65_536,
+    },
+  };
+}
+
+/** The topics a consumer reads: its handled types' topics, or the log topic. */
+export function sourceTopics(options: ConsumerOptions): string[] {
+  const { prefix } = options.topics;
+  if (options.source === 'log') {
+    const log = options.topics.eventLog ?? `${prefix}events`;
+    if (!log) throw new Error('source "log" needs the log topic, but EVENT_LOG_TOPIC is empty');
+    return [log];
+  }
+  const types = Object.keys(options.handlers) as EventType[];
+  if (types.length === 0) throw new Error('createConsumer needs at least one handler');
+  return types.map((type) => topicForEventType(prefix, type));
+}

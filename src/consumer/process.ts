@@ -1,0 +1,122 @@
+import type { EventType } from '../../generated/events.js';
+import type { OutgoingRecord } from '../kafka/publisher.js';
+import { type DeadLetterFailure, deadLetterRecord, describeError } from './dead-letter.js';
+import type { Decoded, IncomingRecord } from './decode.js';
+import { type RetryIo, withRetries } from './retry.js';
+import type { ConsumedEvent, ConsumerLog, ConsumerStats, Handler, Handlers, IdempotencyStore, RetryPolicy } from './types.js';
+
+/** What became of one record; every outcome but `aborted` may be committed. */
+export type Outcome = 'handled' | 'duplicate' | 'skipped' | 'dead-lettered' | 'aborted';
+
+export interface ProcessorOptions {
+  groupId: string;
+  handlers: Handlers;
+  decode: (value: Buffer | null) => Decoded;
+  idempotency?: IdempotencyStore | undefined;
+  retry: RetryPolicy;
+  deadLetterTopic: string;
+  /** Resolves once Kafka acknowledged the dead letter; a rejection leaves the record uncommitted. */
+  sendDeadLetter: (record: OutgoingRecord) => Promise<void>;
+  now?: () => Date;
+  log?: ConsumerLog | undefined;
+  sleep?: RetryIo['sleep'];
+}
+
+export interface Processor {
+  process(record: IncomingRecord, signal: AbortSignal): Promise<Outcome>;
+  stats(): ConsumerStats;
+}
+
+/** Decode, validate, dispatch to the type's handler (retried, idempotent), or dead-letter: independent of the Kafka client. */
+export function createProcessor(options: ProcessorOptions): Processor {
+  const stats: ConsumerStats = { handled: 0, duplicates: 0, skipped: 0, deadLettered: 0, retries: 0 };
+  const now = options.now ?? (() => new Date());
+  const log = options.log ?? (() => {});
+  const handles = (type: string | undefined) => type !== undefined && Object.hasOwn(options.handlers, type);
+
+  async function deadLetter(record: IncomingRecord, failure: DeadLetterFailure, eventId: string | undefined): Promise<Outcome> {
+    await options.sendDeadLetter(deadLetterRecord(options.deadLetterTopic, options.groupId, record, failure, now()));
+    stats.deadLettered++;
+    const where = { topic: record.topic, partition: record.partition, offset: record.offset };
+    log('warn', 'record dead-lettered', {
+      ...where,
+      eventId,
+      reason: failure.reason,
+      attempts: failure.attempts,
+      to: options.deadLetterTopic,
+    });
+    return 'dead-lettered';
+  }
+
+  /** One try: with an idempotency store, seen → handler → remember, in its transaction when it has one. */
+  async function once(handler: Handler<EventType>, event: ConsumedEvent, attempt: number, signal: AbortSignal): Promise<Outcome> {
+    const store = options.idempotency;
+    if (!store) {
+      await handler(event, { attempt, signal });
+      return 'handled';
+    }
+    const work = async (): Promise<Outcome> => {
+      if (await store.seen(event.eventId)) return 'duplicate';
+      await handler(event, { attempt, signal });
+      await store.remember(event.eventId);
+      return 'handled';
+    };
+    return store.atomically ? store.atomically(work) : work();
+  }
+
+  return {
+    stats: () => ({ ...stats }),
+    async process(record, signal) {
+      const decoded = options.decode(record.value);
+      if (!decoded.ok) {
+        // Not ours to judge: a type without a schema here, or one that claims a type this service does not handle.
+        const claimsOtherType = decoded.eventType !== undefined && !handles(decoded.eventType);
+        if (decoded.reason === 'unknown-event-type' || claimsOtherType) {
+          stats.skipped++;
+          return 'skipped';
+        }
+        return deadLetter(record, { reason: decoded.reason, detail: decoded.detail, attempts: 0 }, record.headers['event-id']);
+      }
+      const type = decoded.event.event as EventType;
+      if (!handles(type)) {
+        stats.skipped++;
+        return 'skipped';
+      }
+      // The one place the type and its handler are joined: the schema of `type` has just validated the value.
+      const handler = options.handlers[type] as Handler<EventType>;
+      const event = consumedEvent(record, decoded.event as ConsumedEvent['event'], decoded.schemaId);
+      const result = await withRetries((attempt) => once(handler, event, attempt, signal), options.retry, {
+        signal,
+        sleep: options.sleep,
+        onRetry: (attempt, error, delayMs) => {
+          stats.retries++;
+          log('warn', 'handler failed; retrying', { eventId: event.eventId, attempt, delayMs, error: describeError(error) });
+        },
+      });
+      if (result.ok === 'aborted') return 'aborted';
+      if (!result.ok) {
+        const failure = { reason: 'handler-failed' as const, detail: describeError(result.error), attempts: result.attempts };
+        return deadLetter(record, failure, event.eventId);
+      }
+      if (result.value === 'duplicate') stats.duplicates++;
+      else stats.handled++;
+      return result.value;
+    },
+  };
+}
+
+function consumedEvent(record: IncomingRecord, event: ConsumedEvent['event'], schemaId: number | undefined): ConsumedEvent {
+  return {
+    type: event.event,
+    eventId: event.eventId,
+    recordId: event.data.recordId,
+    event,
+    data: event.data,
+    key: record.key?.toString('utf8') ?? null,
+    headers: record.headers,
+    topic: record.topic,
+    partition: record.partition,
+    offset: record.offset,
+    schemaId,
+  };
+}

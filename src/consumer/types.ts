@@ -1,0 +1,72 @@
+import type { EventDataMap, EventOf, EventType } from '../../generated/events.js';
+
+/** One event as a handler receives it: validated against its schema, typed by its type, and where it came from. */
+export interface ConsumedEvent<T extends EventType = EventType> {
+  readonly type: T;
+  readonly eventId: string;
+  readonly recordId: string;
+  /** The whole envelope as Popp sent it (unknown extra properties included). */
+  readonly event: EventOf<T>;
+  readonly data: EventDataMap[T];
+  /** The Kafka key: `data.recordId` for everything the bridge writes. */
+  readonly key: string | null;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly topic: string;
+  readonly partition: number;
+  /** Kafka offsets are 64-bit: kept as the decimal string kafkajs gives. */
+  readonly offset: string;
+  /** The registry's schema id when the value came in the Confluent wire format, else undefined. */
+  readonly schemaId: number | undefined;
+}
+
+/** Any known event, discriminated on `type` (narrow with a `switch`). */
+export type AnyConsumedEvent = { [T in EventType]: ConsumedEvent<T> }[EventType];
+
+export interface HandlerContext {
+  /** 1 for the first try, then 2, 3, … while retrying. */
+  readonly attempt: number;
+  /** Aborted when the consumer is stopping: long work may give up early (it is then retried on the next start). */
+  readonly signal: AbortSignal;
+}
+
+export type Handler<T extends EventType> = (event: ConsumedEvent<T>, context: HandlerContext) => void | Promise<void>;
+
+/** The handler of each event type the service consumes; types without a handler are skipped (and committed). */
+export type Handlers = { readonly [T in EventType]?: Handler<T> };
+
+/** Identity, for writing handler definitions apart from `createConsumer` and still get each event's type. */
+export function defineHandlers(handlers: Handlers): Handlers {
+  return handlers;
+}
+
+/**
+ * Where a service remembers the eventIds it has applied. `seen` runs before
+ * the handler and `remember` after it succeeded; with `atomically` all three
+ * run in one transaction of the service's database, so the effect and the
+ * memory of it commit (or roll back) together: exactly-once in effect.
+ */
+export interface IdempotencyStore {
+  seen(eventId: string): boolean | Promise<boolean>;
+  remember(eventId: string): void | Promise<void>;
+  atomically?<R>(work: () => Promise<R>): Promise<R>;
+}
+
+export interface RetryPolicy {
+  /** Tries in all, the first included. */
+  attempts: number;
+  initialDelayMs: number;
+  maxDelayMs: number;
+}
+
+export type ConsumerLog = (level: 'error' | 'warn' | 'info' | 'debug', message: string, fields: Record<string, unknown>) => void;
+
+export interface ConsumerStats {
+  handled: number;
+  /** Already applied according to the idempotency store. */
+  duplicates: number;
+  /** No handler for its type. */
+  skipped: number;
+  deadLettered: number;
+  /** Failed tries that were tried again. */
+  retries: number;
+}

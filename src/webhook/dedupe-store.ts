@@ -1,0 +1,62 @@
+import type { Logger } from 'pino';
+import { Counter, type Registry } from 'prom-client';
+import type { Config } from '../config.js';
+import { createDedupe, createMemorySeenStore, type Dedupe, noDedupe } from './dedupe.js';
+import { connectRedis } from './redis-client.js';
+import { createRedisDedupe } from './redis-dedupe.js';
+
+const REDIS_CONNECT_WAIT_MS = 5_000;
+
+export interface DedupeStore {
+  dedupe: Dedupe;
+  close(): Promise<void>;
+}
+
+/**
+ * DEDUPE_STORE: `memory` (per process), `redis` (shared by every instance) or
+ * `off`. Redis is given a few seconds to connect, so the first webhooks after
+ * start are deduplicated; if it does not answer the bridge starts anyway.
+ */
+export async function createDedupeStore(config: Config, deps: { registry: Registry; logger: Logger }): Promise<DedupeStore> {
+  const { dedupe: settings } = config;
+  if (settings.store === 'off') return { dedupe: noDedupe, close: async () => {} };
+  if (settings.store === 'memory' || !settings.redisUrl) {
+    const store = createMemorySeenStore({ ttlMs: settings.ttlSeconds * 1000, maxEntries: settings.maxEntries });
+    return { dedupe: createDedupe(store), close: async () => {} };
+  }
+
+  const unavailable = new Counter({
+    name: 'popp_bridge_dedupe_unavailable_total',
+    help: 'Redis dedupe operations that failed; the event was published without dedupe, so a duplicate is possible',
+    registers: [deps.registry],
+  });
+  // Logged once per outage, not once per webhook; never the URL (it may carry a password).
+  let down = false;
+  const wentDown = (error: Error) => {
+    if (down) return;
+    down = true;
+    deps.logger.warn({ error: error.message }, 'Redis dedupe unavailable: publishing without dedupe (duplicates possible)');
+  };
+  const redis = connectRedis(settings.redisUrl, {
+    onError: wentDown,
+    onReady: () => {
+      if (down) deps.logger.info('Redis dedupe available again');
+      down = false;
+    },
+  });
+  if (!(await redis.ready(REDIS_CONNECT_WAIT_MS))) {
+    wentDown(new Error(`no connection within ${REDIS_CONNECT_WAIT_MS} ms`));
+  }
+  const dedupe = createRedisDedupe({
+    redis,
+    keyPrefix: `${config.topics.prefix}dedupe:`,
+    ttlMs: settings.ttlSeconds * 1000,
+    claimTtlMs: config.publishTimeoutMs + 5_000,
+    waitMs: config.publishTimeoutMs,
+    onUnavailable: (error) => {
+      unavailable.inc();
+      wentDown(error);
+    },
+  });
+  return { dedupe, close: () => redis.close() };
+}

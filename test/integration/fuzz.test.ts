@@ -1,0 +1,54 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createSignatureVerifier } from '../../src/webhook/verify.js';
+import { startTestBridge, type TestBridge } from '../support/bridge.js';
+import { SECRET } from '../support/events.js';
+import { allowedStatuses, fuzzRequests } from '../support/fuzz.js';
+import { readRecords, uniquePrefix } from '../support/kafka.js';
+
+const MAX_BODY_BYTES = 16_384;
+const REQUESTS = 300;
+
+describe('bad input against a real bridge and broker (issue 6)', () => {
+  const brokers = inject('kafkaBrokers');
+  let bridge: TestBridge;
+  beforeAll(async () => {
+    bridge = await startTestBridge(brokers, uniquePrefix('fuzz'), { MAX_BODY_BYTES: String(MAX_BODY_BYTES) });
+  });
+  afterAll(() => bridge?.close());
+
+  it(`writes to Kafka exactly what ${REQUESTS} generated deliveries were acknowledged for, and nothing unsigned`, async () => {
+    const requests = fc.sample(fuzzRequests, { numRuns: REQUESTS, seed: 6 });
+    let expectedRecords = 0;
+    const unexpected: string[] = [];
+    for (let i = 0; i < requests.length; i += 10) {
+      await Promise.all(
+        requests.slice(i, i + 10).map(async (request) => {
+          const response = await fetch(`${bridge.bridge.url}/webhooks/popp`, {
+            method: 'POST',
+            headers: request.headers,
+            body: request.body,
+          });
+          const answer = (await response.json()) as { status?: string };
+          if (!allowedStatuses(request, MAX_BODY_BYTES).includes(response.status))
+            unexpected.push(`${response.status} ${JSON.stringify(answer)}`);
+          // A published event is two records (its type topic and the log); a dead letter one.
+          if (answer.status === 'published') expectedRecords += 2;
+          if (answer.status === 'dead-lettered') expectedRecords += 1;
+        }),
+      );
+    }
+    expect(unexpected).toEqual([]);
+    expect(expectedRecords).toBeGreaterThan(0);
+
+    const records = await readRecords(brokers, bridge.topics.all, expectedRecords, { settleMs: 1_500 });
+    expect(records).toHaveLength(expectedRecords);
+    const signedBodies = new Set(requests.filter((request) => request.signed).map((request) => request.body.toString('base64')));
+    const verify = createSignatureVerifier([SECRET]);
+    for (const record of records) {
+      expect(signedBodies.has(record.value.toString('base64'))).toBe(true);
+      expect(verify(record.value, record.headers['x-signature'])).toBe(true);
+    }
+    expect((await fetch(`${bridge.bridge.url}/healthz`)).status).toBe(200);
+  });
+});

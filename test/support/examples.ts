@@ -1,0 +1,60 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { projectRoot } from '../../src/paths.js';
+import { documentUploaded } from './events.js';
+
+export interface ExampleProcess {
+  child: ChildProcess;
+  /** Every line it printed so far (its JSON logs included). */
+  lines: string[];
+  exited: Promise<number | null>;
+  /** The stats of its "consumer stopped" log line, once it logged one. */
+  stoppedStats(): Record<string, number> | undefined;
+}
+
+/** Runs an example's main.ts as its own Node process (no tsx wrapper process, so signals reach it directly). */
+export function spawnExample(name: string, args: string[], env: Record<string, string>): ExampleProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', `examples/${name}/main.ts`, ...args], {
+    cwd: projectRoot,
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const collect = (chunk: Buffer) => lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    lines,
+    exited,
+    stoppedStats() {
+      for (const line of lines) {
+        if (!line.startsWith('{')) continue;
+        const entry = JSON.parse(line) as { msg?: string } & Record<string, number>;
+        if (entry.msg === 'consumer stopped') return entry;
+      }
+      return undefined;
+    },
+  };
+}
+
+/** A number read from a SQLite file that another process writes (0 while the file or table does not exist yet). */
+export function countRows(path: string, sql: string): number {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    return (db.prepare(sql).pluck().get() as number | undefined) ?? 0;
+  } catch {
+    return 0;
+  } finally {
+    db?.close();
+  }
+}
+
+/** A DOCUMENT_UPLOADED event for one attachment of one conversation. */
+export function upload(recordId: string, attachmentId = `att_${randomUUID().slice(0, 8)}`, extra: Record<string, unknown> = {}) {
+  const event = documentUploaded({ recordId });
+  return { ...event, data: { ...event.data, attachmentId, fileName: `${attachmentId}.pdf`, ...extra } };
+}

@@ -8,9 +8,16 @@ export interface ServerSettings {
   dataDir: string;
 }
 
-/** What `kafka-storage.sh random-uuid` makes: 16 random bytes, base64url without padding (22 characters). */
-export function newClusterId(): string {
-  return randomBytes(16).toString('base64url');
+/**
+ * What `kafka-storage.sh random-uuid` makes: 16 random bytes, base64url without
+ * padding (22 characters), never starting with "-" (Kafka's Uuid draws again
+ * too): the storage tool would read such an id as an option and refuse it.
+ */
+export function newClusterId(draw: () => Buffer = () => randomBytes(16)): string {
+  for (;;) {
+    const id = draw().toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 /**

@@ -99,7 +99,7 @@ export function createGroupRunner(options: GroupRunnerOptions): GroupRunner {
             clearInterval(beat);
           }
           if (outcome === 'aborted' || !options.commit) return; // stopping: the record stays uncommitted, read again next time
-          await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+          await commitWithRetry(() => consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]));
         },
       });
     },
@@ -119,4 +119,21 @@ export function createGroupRunner(options: GroupRunnerOptions): GroupRunner {
       });
     },
   };
+}
+
+/**
+ * A commit can fail for a moment right after a (re)join, e.g. while the
+ * coordinator settles. Thrown out of eachMessage, kafkajs would run the record
+ * again, so retry briefly first; past that, at least once still holds.
+ */
+async function commitWithRetry(commit: () => Promise<void>, attempts = 4): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await commit();
+      return;
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
 }

@@ -200,7 +200,8 @@ describe('the consumer SDK on a bridge in schema registry mode', () => {
     } finally {
       await consumer.stop();
     }
-    expect(got).toHaveLength(1);
+    // At least once: a rebalance right after the group's first join may hand the record over again.
+    expect(new Set(got.map((e) => e.eventId))).toEqual(new Set([event.eventId]));
     const [first] = got;
     expect(first?.schemaId).toBe(registered?.id);
     expect(first?.event).toEqual(event);

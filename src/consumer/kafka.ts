@@ -1,8 +1,9 @@
 import { Partitioners } from 'kafkajs';
 import { createKafka, type KafkaClientOptions } from '../kafka/client.js';
+import { headerStrings } from '../kafka/headers.js';
 import { createTopicEnsurer, type TopicSettings } from '../kafka/topics.js';
 import { waitUntilCaughtUp } from './catch-up.js';
-import { headerStrings, type IncomingRecord } from './decode.js';
+import type { IncomingRecord } from './decode.js';
 import type { Outcome } from './process.js';
 import type { ConsumerLog } from './types.js';
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
+import { headerStrings } from './headers.js';
 
 export interface StoredRecord {
   topic: string;
@@ -77,8 +78,7 @@ export async function readSnapshot(kafka: Kafka, admin: Admin, options: ReadOpti
         // Before the start (a seek not applied yet) or after the snapshot: not ours.
         if (!range || offset < range.start || offset >= range.end) return;
         idle();
-        const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(message.headers ?? {})) if (value !== undefined) headers[name] = String(value);
+        const headers = headerStrings(message.headers);
         options.onRecord({
           topic,
           partition,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createDecoder, headerStrings, unwrapValue } from '../../../src/consumer/decode.js';
+import { createDecoder, unwrapValue } from '../../../src/consumer/decode.js';
 import { createCatalogue } from '../../../src/events/catalogue.js';
+import { headerStrings } from '../../../src/kafka/headers.js';
 import { schemasDir } from '../../../src/paths.js';
 import { conversation, documentUploaded } from '../../support/events.js';
 

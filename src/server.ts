@@ -12,6 +12,7 @@ import { createValueCodec } from './kafka/registry-startup.js';
 import { createTopicEnsurer } from './kafka/topics.js';
 import { createMetrics } from './metrics.js';
 import { schemasDir as defaultSchemasDir } from './paths.js';
+import { waitUntilReady } from './wait-until-ready.js';
 import { createDedupeStore } from './webhook/dedupe-store.js';
 import { createSignatureVerifier } from './webhook/verify.js';
 
@@ -71,11 +72,14 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   ];
 
   const codec = await createValueCodec({ settings: config.schemaRegistry, catalogue, logTopic: config.topics.eventLog, logger });
-  await untilKafkaAnswers(logger, options.brokers, async () => {
-    await admin.connect();
-    await topics.ensure(bridgeTopics);
-    await producer.connect();
-  });
+  await waitUntilReady(
+    async () => {
+      await admin.connect();
+      await topics.ensure(bridgeTopics);
+      await producer.connect();
+    },
+    { what: 'Kafka', logger, fields: { brokers: options.brokers } },
+  );
 
   const publisher = createBatchingPublisher({
     send: async (topicMessages) => {
@@ -132,18 +136,4 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       await closeDedupe();
     },
   };
-}
-
-/** Kafka may come up after us (compose, Kubernetes): keep trying, saying so, rather than exit. */
-async function untilKafkaAnswers(logger: Logger, brokers: string[], connect: () => Promise<void>): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await connect();
-      return;
-    } catch (error) {
-      const wait = Math.min(5_000, 250 * 2 ** attempt);
-      logger.warn({ brokers, attempt, error: (error as Error).message }, `waiting for Kafka; retrying in ${wait} ms`);
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
-  }
 }

@@ -1,5 +1,6 @@
 import { RegistryRefusedError } from '../errors.js';
 import type { EventCatalogue } from '../events/catalogue.js';
+import { waitUntilReady } from '../wait-until-ready.js';
 import { createRegistryCodec, plainCodec, type ValueCodec } from './registry-codec.js';
 import { createRegistryClient, type RegistrySettings, registerSchemas } from './schema-registry.js';
 
@@ -21,18 +22,20 @@ export async function createValueCodec(options: {
   if (!settings) return plainCodec;
   const registry = createRegistryClient(settings);
   const where = withoutCredentials(settings.url);
-  for (let attempt = 1; ; attempt++) {
-    try {
+  return waitUntilReady(
+    async () => {
       const registered = await registerSchemas({ ...options, registry, compatibility: settings.compatibility });
       logger.info({ registry: where, subjects: registered.length, compatibility: settings.compatibility }, 'schemas registered');
       return createRegistryCodec(registered);
-    } catch (error) {
-      if (error instanceof RegistryRefusedError) throw error;
-      const wait = Math.min(options.maxWaitMs ?? 5_000, 250 * 2 ** attempt);
-      logger.warn({ registry: where, attempt, error: (error as Error).message }, `waiting for the schema registry; retrying in ${wait} ms`);
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
-  }
+    },
+    {
+      what: 'the schema registry',
+      logger,
+      fields: { registry: where },
+      maxWaitMs: options.maxWaitMs,
+      fatal: (error) => error instanceof RegistryRefusedError,
+    },
+  );
 }
 
 function withoutCredentials(url: string): string {

@@ -42,8 +42,9 @@ export function registerWebhookRoute(app: FastifyInstance, deps: WebhookDeps): v
     const event = parsed.value as PoppEnvelope;
     const topic = deps.catalogue.topicFor(event.event);
     if (publishUnknown) await deps.ensureTopics([topic]);
-    const records = eventRecords(event, delivery, { type: topic, log: deps.topics.log }, deps.codec);
-    const status = await deps.dedupe.once(event.eventId, () => deps.publisher.publish(records));
+    // Records are built only when this delivery is the one that publishes: a duplicate costs no encoding.
+    const publish = () => deps.publisher.publish(eventRecords(event, delivery, { type: topic, log: deps.topics.log }, deps.codec));
+    const status = await deps.dedupe.once(event.eventId, publish);
 
     deps.metrics.webhook(status);
     request.log.debug({ eventId: event.eventId, eventType: event.event, status }, 'webhook');

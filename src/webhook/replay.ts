@@ -103,9 +103,10 @@ function recordsFor(
     traceparent: headers.traceparent,
   };
   const records = eventRecords(event, delivery, { type: deps.catalogue.topicFor(event.event), log: deps.logTopic }, deps.codec);
-  // One headers object is shared by the type and log records.
-  for (const record of records) record.headers[REPLAYED_FROM] = `${deadLetter.topic}/${deadLetter.partition}/${deadLetter.offset}`;
-  return records;
+  // The type and log records keep sharing one (frozen) headers object.
+  const replayed = `${deadLetter.topic}/${deadLetter.partition}/${deadLetter.offset}`;
+  const headersWithOrigin = Object.freeze({ ...records[0]?.headers, [REPLAYED_FROM]: replayed });
+  return records.map((record) => ({ ...record, headers: headersWithOrigin }));
 }
 
 /**

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { installRecordEncoder } from '../../src/kafka/record-encoder.js';
 import { startTestBridge, type TestBridge } from '../support/bridge.js';
 import { conversation, documentUploaded, signed } from '../support/events.js';
 import { readRecords, uniquePrefix } from '../support/kafka.js';
@@ -12,6 +13,10 @@ describe('the records in Kafka (DESIGN section 4)', () => {
     bridge = await startTestBridge(brokers, uniquePrefix('records'));
   });
   afterAll(() => bridge?.close());
+
+  it("writes through the project's record encoder, not kafkajs' stock one (what these records prove)", () => {
+    expect(installRecordEncoder()).toBe(true);
+  });
 
   it('puts each recordId in the partition Java clients compute (murmur2 of the key)', async () => {
     const recordIds = Array.from({ length: 40 }, (_, i) => `conv_partition_${i}_é`);

@@ -1,0 +1,212 @@
+import { createRequire } from 'node:module';
+
+/**
+ * kafkajs 2.2.4 (its last release) encodes every record through about
+ * seventeen growable Encoders, each a zero-filled 512-byte buffer, and writes
+ * every varint through `Buffer.from([...])`: over a third of the bridge's CPU
+ * under load (`npm run bench:profile`). This encoder writes the same bytes
+ * into one buffer of the exact size, and encodes a frozen headers object once
+ * however many records share it (the type and the log record of an event).
+ *
+ * It takes the place of kafkajs' record module only after producing the same
+ * bytes as the stock one on a sample, and hands anything unusual (numbers as
+ * values, huge timestamp deltas, null header values) back to the stock encoder.
+ */
+
+const require = createRequire(import.meta.url);
+const RECORD_MODULE = 'kafkajs/src/protocol/recordBatch/record/v0/index.js';
+/** The only module that loads the record encoder, lazily, on the first produce. */
+const PRODUCE_REQUEST_MODULE = 'kafkajs/src/protocol/requests/produce/v3/request.js';
+const ENCODER_MODULE = 'kafkajs/src/protocol/encoder.js';
+
+/** What kafkajs' RecordBatch reads from an encoded record. */
+export interface EncodedRecord {
+  buf: Buffer;
+  offset: number;
+  readonly buffer: Buffer;
+}
+
+export interface RecordInput {
+  offsetDelta?: number;
+  timestampDelta?: number;
+  key?: unknown;
+  value?: unknown;
+  headers?: Record<string, unknown>;
+}
+
+export type RecordEncoder = (record: RecordInput) => EncodedRecord;
+
+/** kafkajs' own record encoder, as shipped. */
+export function stockRecordEncoder(): RecordEncoder {
+  const loaded = require(RECORD_MODULE) as RecordEncoder & { stock?: RecordEncoder };
+  return loaded.stock ?? loaded;
+}
+
+export function createRecordEncoder(stock: RecordEncoder = stockRecordEncoder()): RecordEncoder {
+  const prototype = (require(ENCODER_MODULE) as { prototype: object }).prototype;
+  const headerBlocks = new WeakMap<object, Buffer>();
+
+  function headerBlock(headers: Record<string, unknown>): Buffer | undefined {
+    const frozen = Object.isFrozen(headers);
+    if (frozen) {
+      const cached = headerBlocks.get(headers);
+      if (cached) return cached;
+    }
+    const entries: [string, string | Buffer][] = [];
+    for (const name of Object.keys(headers)) {
+      const value = headers[name];
+      if (!Array.isArray(value)) {
+        if (!isHeaderValue(value)) return undefined;
+        entries.push([name, value]);
+        continue;
+      }
+      for (const item of value) {
+        if (!isHeaderValue(item)) return undefined;
+        entries.push([name, item]);
+      }
+    }
+    let size = varIntSize(entries.length);
+    for (const [name, value] of entries) size += bytesSize(Buffer.byteLength(name)) + bytesSize(Buffer.byteLength(value));
+    const block = Buffer.allocUnsafe(size);
+    let at = writeVarInt(block, 0, entries.length);
+    for (const [name, value] of entries) {
+      at = writeBytes(block, at, name, Buffer.byteLength(name));
+      at = writeBytes(block, at, value, Buffer.byteLength(value));
+    }
+    if (frozen) headerBlocks.set(headers, block);
+    return block;
+  }
+
+  return (record) => {
+    const { offsetDelta = 0, timestampDelta = 0, key, value, headers = {} } = record;
+    if (!isInt32(offsetDelta) || !isInt32(timestampDelta) || !isBytes(key) || !isBytes(value)) return stock(record);
+    const block = headerBlock(headers);
+    if (!block) return stock(record);
+    const keyLength = key == null ? -1 : Buffer.byteLength(key);
+    const valueLength = value == null ? -1 : Buffer.byteLength(value);
+    const timestamp = zigZag64(timestampDelta);
+    const bodySize =
+      1 + unsignedLongSize(timestamp) + varIntSize(offsetDelta) + bytesSize(keyLength) + bytesSize(valueLength) + block.length;
+    const buf = Buffer.allocUnsafe(varIntSize(bodySize) + bodySize);
+    let at = writeVarInt(buf, 0, bodySize);
+    buf[at++] = 0; // attributes: none are used per record
+    at = writeUnsignedLong(buf, at, timestamp);
+    at = writeVarInt(buf, at, offsetDelta);
+    at = writeBytes(buf, at, key, keyLength);
+    at = writeBytes(buf, at, value, valueLength);
+    block.copy(buf, at);
+    const encoded = Object.create(prototype) as EncodedRecord;
+    encoded.buf = buf;
+    encoded.offset = buf.length;
+    return encoded;
+  };
+}
+
+let installed: boolean | undefined;
+
+/**
+ * Puts the encoder in kafkajs' module cache, where its produce request will
+ * find it. Returns false (and changes nothing) when kafkajs was already
+ * producing or the encoders disagree on the sample.
+ */
+export function installRecordEncoder(): boolean {
+  if (installed !== undefined) return installed;
+  const path = require.resolve(RECORD_MODULE);
+  const stock = require(path) as RecordEncoder;
+  const fast = createRecordEncoder(stock);
+  const cached = require.cache[path];
+  installed = cached !== undefined && require.cache[require.resolve(PRODUCE_REQUEST_MODULE)] === undefined && sameBytes(stock, fast);
+  if (installed && cached) {
+    Object.assign(fast, { stock });
+    cached.exports = fast;
+  }
+  return installed;
+}
+
+/** Records that exercise every branch the fast path takes. */
+export const SAMPLE_RECORDS: RecordInput[] = [
+  { offsetDelta: 0, timestampDelta: 0, key: 'rec_1', value: Buffer.from('{"a":1}'), headers: { 'event-type': 'X' } },
+  {
+    offsetDelta: 300,
+    timestampDelta: -70_000,
+    key: Buffer.from('kéy'),
+    value: 'välue',
+    headers: Object.freeze({ a: 'ü', b: Buffer.from([0, 255]), c: ['1', '22'], '': '' }),
+  },
+  { offsetDelta: 2_000_000, timestampDelta: 2 ** 31 - 1, key: null, value: null, headers: {} },
+  { key: undefined, value: Buffer.alloc(20_000, 7) },
+];
+
+function sameBytes(stock: RecordEncoder, fast: RecordEncoder): boolean {
+  try {
+    return SAMPLE_RECORDS.every((record) => stock(record).buffer.equals(fast(record).buffer));
+  } catch {
+    return false;
+  }
+}
+
+function isInt32(value: unknown): value is number {
+  return typeof value === 'number' && (value | 0) === value;
+}
+
+function isBytes(value: unknown): value is string | Buffer | null | undefined {
+  return value == null || typeof value === 'string' || Buffer.isBuffer(value);
+}
+
+function isHeaderValue(value: unknown): value is string | Buffer {
+  return typeof value === 'string' || Buffer.isBuffer(value);
+}
+
+/** Length-prefixed bytes as Kafka's records carry them: -1 for null. */
+function bytesSize(length: number): number {
+  return length < 0 ? 1 : varIntSize(length) + length;
+}
+
+function writeBytes(buf: Buffer, at: number, value: string | Buffer | null | undefined, length: number): number {
+  at = writeVarInt(buf, at, length);
+  if (value == null) return at;
+  if (typeof value === 'string') buf.write(value, at, length, 'utf8');
+  else value.copy(buf, at);
+  return at + length;
+}
+
+function varIntSize(value: number): number {
+  let unsigned = (value << 1) ^ (value >> 31);
+  let bytes = 1;
+  while ((unsigned & 0xffffff80) !== 0) {
+    bytes++;
+    unsigned >>>= 7;
+  }
+  return bytes;
+}
+
+function writeVarInt(buf: Buffer, at: number, value: number): number {
+  let unsigned = (value << 1) ^ (value >> 31);
+  while ((unsigned & 0xffffff80) !== 0) {
+    buf[at++] = (unsigned & 0x7f) | 0x80;
+    unsigned >>>= 7;
+  }
+  buf[at++] = unsigned & 0x7f;
+  return at;
+}
+
+/** Zig-zag of a 32-bit value into 64 bits, as a (safe) number. */
+function zigZag64(value: number): number {
+  return value >= 0 ? value * 2 : -value * 2 - 1;
+}
+
+function unsignedLongSize(value: number): number {
+  let bytes = 1;
+  for (let rest = value; rest >= 0x80; rest = Math.floor(rest / 0x80)) bytes++;
+  return bytes;
+}
+
+function writeUnsignedLong(buf: Buffer, at: number, value: number): number {
+  let rest = value;
+  while (rest >= 0x80) {
+    buf[at++] = (rest % 0x80) | 0x80;
+    rest = Math.floor(rest / 0x80);
+  }
+  buf[at++] = rest;
+  return at;
+}

@@ -1,0 +1,83 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  createRecordEncoder,
+  installRecordEncoder,
+  type RecordInput,
+  SAMPLE_RECORDS,
+  stockRecordEncoder,
+} from '../../../src/kafka/record-encoder.js';
+
+const stock = stockRecordEncoder();
+const fast = createRecordEncoder(stock);
+
+const bytes = fc.oneof(
+  fc.constant(null),
+  fc.constant(undefined),
+  fc.string({ unit: 'grapheme', maxLength: 40 }),
+  fc.uint8Array({ maxLength: 300 }).map((array) => Buffer.from(array)),
+);
+const headerValue = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 30 }),
+  fc.uint8Array({ maxLength: 20 }).map((a) => Buffer.from(a)),
+);
+const record: fc.Arbitrary<RecordInput> = fc.record(
+  {
+    offsetDelta: fc.oneof(fc.nat(3_000), fc.integer()),
+    timestampDelta: fc.oneof(fc.constant(0), fc.integer({ min: -100_000, max: 100_000 }), fc.integer()),
+    key: bytes,
+    value: bytes,
+    headers: fc.dictionary(fc.string({ unit: 'grapheme', maxLength: 15 }), fc.oneof(headerValue, fc.array(headerValue, { maxLength: 3 })), {
+      maxKeys: 16,
+    }),
+  },
+  { requiredKeys: [] },
+);
+
+describe('record encoder', () => {
+  it('writes the same bytes as kafkajs for any key, value, headers and deltas', () => {
+    fc.assert(
+      fc.property(record, fc.boolean(), (input, freeze) => {
+        if (freeze && input.headers) Object.freeze(input.headers);
+        expect(fast(input).buffer.equals(stock(input).buffer)).toBe(true);
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
+  it('writes the same bytes for the self-check sample and for what it hands back to kafkajs', () => {
+    const unusual: RecordInput[] = [
+      { key: 'k', value: 'v', timestampDelta: 2 ** 40 },
+      { key: 'k', value: 'v', headers: { n: Buffer.from('x'), list: [Buffer.from('y'), 'z'] } },
+    ];
+    for (const input of [...SAMPLE_RECORDS, ...unusual]) expect(fast(input).buffer.equals(stock(input).buffer)).toBe(true);
+    // What kafkajs rejects, it still rejects the same way.
+    for (const input of [{ value: 42 }, { value: 'v', headers: { n: null } }]) {
+      expect(() => fast(input)).toThrow(TypeError);
+      expect(() => stock(input)).toThrow(TypeError);
+    }
+  });
+
+  it('encodes a frozen headers object once and reuses it, and a mutable one afresh each time', () => {
+    const frozen = Object.freeze({ 'event-id': 'e1' });
+    const first = fast({ key: 'a', value: 'x', headers: frozen }).buffer;
+    const second = fast({ key: 'a', value: 'x', headers: frozen }).buffer;
+    expect(second.equals(first)).toBe(true);
+
+    const mutable: Record<string, string> = { 'event-id': 'e1' };
+    const before = fast({ key: 'a', value: 'x', headers: mutable }).buffer;
+    mutable['event-id'] = 'e2';
+    const after = fast({ key: 'a', value: 'x', headers: mutable }).buffer;
+    expect(after.equals(stock({ key: 'a', value: 'x', headers: mutable }).buffer)).toBe(true);
+    expect(after.equals(before)).toBe(false);
+  });
+
+  it('installs itself where kafkajs produce requests load the record encoder', async () => {
+    expect(installRecordEncoder()).toBe(true);
+    const { createRequire } = await import('node:module');
+    const require = createRequire(import.meta.url);
+    const loaded = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as unknown;
+    expect(loaded).not.toBe(stock);
+    expect(stockRecordEncoder()).toBe(stock);
+  });
+});

@@ -10,13 +10,17 @@ export interface LoadResult {
   requests: number;
 }
 
-/** One autocannon run: `connections` keep-alive connections, each request the next unique pre-signed body. */
-export async function runLoad(url: string, bodies: SignedBody[], options: { connections: number; seconds: number }): Promise<LoadResult> {
+/** One autocannon run for a time or a number of requests: keep-alive connections, each request the next unique pre-signed body. */
+export async function runLoad(
+  url: string,
+  bodies: SignedBody[],
+  options: { connections: number; seconds: number } | { connections: number; amount: number },
+): Promise<LoadResult> {
   let next = 0;
   const result = await autocannon({
     url,
     connections: options.connections,
-    duration: options.seconds,
+    ...('amount' in options ? { amount: options.amount } : { duration: options.seconds }),
     requests: [
       {
         method: 'POST',

@@ -2,7 +2,8 @@
  * `npm run bench` (DESIGN section 9): in one run, under the same load, the
  * ceiling (bare Fastify), the bridge (full pipeline, acks=all) and the naive
  * design (verify + one awaited send per request); then webhook-to-consumer
- * latency at a fixed rate. Prints a table and writes bench/results/<UTC>.json.
+ * latency at a fixed rate, and the bridge's memory over a million events.
+ * Prints a table and writes bench/results/<UTC>.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { signedBodies } from './bodies.js';
 import { startChild } from './children.js';
 import { endToEnd } from './end-to-end.js';
 import { type LoadResult, runLoad } from './load.js';
+import { rssOverEvents } from './memory.js';
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +25,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '50' },
     rate: { type: 'string', default: '500' },
     'e2e-seconds': { type: 'string', default: '10' },
+    events: { type: 'string', default: '1000000' },
   },
 });
 const seconds = Number(values.seconds);
@@ -70,7 +73,7 @@ const bridge = await startChild(
   /listening on/,
 );
 rows.push({ name: 'bridge', ...(await measure('bridge', 'http://127.0.0.1:3102/webhooks/popp')) });
-const bridgeRssMb = bridge.rssMb();
+const rowRssMb = bridge.rssMb();
 process.stdout.write(`  end-to-end at ${values.rate} events/s… `);
 const e2e = await endToEnd({
   url: 'http://127.0.0.1:3102/webhooks/popp',
@@ -81,6 +84,17 @@ const e2e = await endToEnd({
   seconds: Number(values['e2e-seconds']),
 });
 console.log(`p50 ${e2e.p50Ms} ms, p99 ${e2e.p99Ms} ms (${e2e.received}/${e2e.sent} received)`);
+const events = Number(values.events);
+process.stdout.write(`  bridge memory over ${events} more events (RSS MB):`);
+const memory = await rssOverEvents('http://127.0.0.1:3102/webhooks/popp', bridge, {
+  events,
+  chunk: Math.max(1, Math.min(100_000, Math.ceil(events / 10))),
+  connections,
+  secret: SECRET,
+  onSample: (sample) => process.stdout.write(` ${sample.rssMb}`),
+});
+console.log(memory.failed > 0 ? ` (${memory.failed} requests failed)` : '');
+const bridgeRssMb = memory.samples.at(-1)?.rssMb ?? rowRssMb;
 await bridge.stop();
 
 const naive = await startChild(
@@ -115,6 +129,7 @@ const report = {
   ratios,
   endToEnd: { ratePerSec: e2e.ratePerSec, p50Ms: e2e.p50Ms, p99Ms: e2e.p99Ms, sent: e2e.sent, received: e2e.received },
   bridgeRssMb,
+  bridgeRss: { afterRowMb: rowRssMb, events, failed: memory.failed, samples: memory.samples },
 };
 
 console.log('');
@@ -123,7 +138,7 @@ console.log('|---|---:|---:|---:|---:|');
 for (const row of report.rows) console.log(`| ${row.name} | ${row.requestsPerSec} | ${row.p50Ms} | ${row.p99Ms} | ${row.non2xx} |`);
 console.log('');
 console.log(
-  `bridge/ceiling ${ratios.bridgeOverCeiling} · bridge/naive ${ratios.bridgeOverNaive} · end-to-end p50 ${e2e.p50Ms} ms p99 ${e2e.p99Ms} ms at ${e2e.ratePerSec}/s · bridge RSS ${bridgeRssMb} MB`,
+  `bridge/ceiling ${ratios.bridgeOverCeiling} · bridge/naive ${ratios.bridgeOverNaive} · end-to-end p50 ${e2e.p50Ms} ms p99 ${e2e.p99Ms} ms at ${e2e.ratePerSec}/s · bridge RSS ${bridgeRssMb} MB after ${events} events`,
 );
 const dir = join(projectRoot, 'bench', 'results');
 mkdirSync(dir, { recursive: true });

@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { createCatalogue } from './events/catalogue.js';
 import { createKafka } from './kafka/client.js';
 import { createReadiness } from './kafka/health.js';
+import { installKafkajsEncoders } from './kafka/kafkajs-encoders.js';
 import { createBatchingPublisher } from './kafka/publisher.js';
 import { createValueCodec } from './kafka/registry-startup.js';
 import { createTopicEnsurer } from './kafka/topics.js';
@@ -54,6 +55,9 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     publishTimeoutMs: config.publishTimeoutMs,
     log: (level, message, extra) => logger[level](extra, message),
   });
+  const encoders = await installKafkajsEncoders();
+  if (!encoders.record || !encoders.produce)
+    logger.warn(encoders, 'kafkajs encoders left as shipped (slower): self-check failed or kafkajs already producing');
   const admin = kafka.admin();
   const producer = kafka.producer({
     createPartitioner: Partitioners.DefaultPartitioner,

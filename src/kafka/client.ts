@@ -1,5 +1,4 @@
 import { Kafka, type KafkaConfig, type LogEntry, logLevel } from 'kafkajs';
-import { installRecordEncoder } from './record-encoder.js';
 
 export interface KafkaClientOptions {
   brokers: string[];
@@ -17,7 +16,6 @@ export interface KafkaClientOptions {
  * an outage must become quick 503s instead.
  */
 export function createKafka(options: KafkaClientOptions): Kafka {
-  if (!installRecordEncoder()) options.log?.('warn', 'kafkajs record encoder left as shipped (slower): it did not pass its self-check', {});
   const config: KafkaConfig = {
     clientId: options.clientId,
     brokers: options.brokers,

@@ -8,16 +8,14 @@ import { createRequire } from 'node:module';
  * into one buffer of the exact size, and encodes a frozen headers object once
  * however many records share it (the type and the log record of an event).
  *
- * It takes the place of kafkajs' record module only after producing the same
- * bytes as the stock one on a sample, and hands anything unusual (numbers as
- * values, huge timestamp deltas, null header values) back to the stock encoder.
+ * It is used only after producing the same bytes as the stock one on a sample
+ * (kafkajs-encoders.ts), and hands anything unusual (numbers as values, huge
+ * timestamp deltas, null header values) back to the stock encoder.
  */
 
 const require = createRequire(import.meta.url);
-const RECORD_MODULE = 'kafkajs/src/protocol/recordBatch/record/v0/index.js';
-/** The only module that loads the record encoder, lazily, on the first produce. */
-const PRODUCE_REQUEST_MODULE = 'kafkajs/src/protocol/requests/produce/v3/request.js';
-const ENCODER_MODULE = 'kafkajs/src/protocol/encoder.js';
+export const RECORD_MODULE = 'kafkajs/src/protocol/recordBatch/record/v0/index.js';
+export const ENCODER_MODULE = 'kafkajs/src/protocol/encoder.js';
 
 /** What kafkajs' RecordBatch reads from an encoded record. */
 export interface EncodedRecord {
@@ -102,27 +100,6 @@ export function createRecordEncoder(stock: RecordEncoder = stockRecordEncoder())
   };
 }
 
-let installed: boolean | undefined;
-
-/**
- * Puts the encoder in kafkajs' module cache, where its produce request will
- * find it. Returns false (and changes nothing) when kafkajs was already
- * producing or the encoders disagree on the sample.
- */
-export function installRecordEncoder(): boolean {
-  if (installed !== undefined) return installed;
-  const path = require.resolve(RECORD_MODULE);
-  const stock = require(path) as RecordEncoder;
-  const fast = createRecordEncoder(stock);
-  const cached = require.cache[path];
-  installed = cached !== undefined && require.cache[require.resolve(PRODUCE_REQUEST_MODULE)] === undefined && sameBytes(stock, fast);
-  if (installed && cached) {
-    Object.assign(fast, { stock });
-    cached.exports = fast;
-  }
-  return installed;
-}
-
 /** Records that exercise every branch the fast path takes. */
 export const SAMPLE_RECORDS: RecordInput[] = [
   { offsetDelta: 0, timestampDelta: 0, key: 'rec_1', value: Buffer.from('{"a":1}'), headers: { 'event-type': 'X' } },
@@ -137,7 +114,8 @@ export const SAMPLE_RECORDS: RecordInput[] = [
   { key: undefined, value: Buffer.alloc(20_000, 7) },
 ];
 
-function sameBytes(stock: RecordEncoder, fast: RecordEncoder): boolean {
+/** True when both encoders write the same bytes for every sample record. */
+export function sameRecordBytes(stock: RecordEncoder, fast: RecordEncoder): boolean {
   try {
     return SAMPLE_RECORDS.every((record) => stock(record).buffer.equals(fast(record).buffer));
   } catch {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { installRecordEncoder } from '../../src/kafka/record-encoder.js';
+import { installKafkajsEncoders } from '../../src/kafka/kafkajs-encoders.js';
 import { startTestBridge, type TestBridge } from '../support/bridge.js';
 import { conversation, documentUploaded, signed } from '../support/events.js';
 import { readRecords, uniquePrefix } from '../support/kafka.js';
@@ -14,8 +14,8 @@ describe('the records in Kafka (DESIGN section 4)', () => {
   });
   afterAll(() => bridge?.close());
 
-  it("writes through the project's record encoder, not kafkajs' stock one (what these records prove)", () => {
-    expect(installRecordEncoder()).toBe(true);
+  it("writes through the project's record and produce-request encoders, not kafkajs' stock ones (what these records prove)", async () => {
+    expect(await installKafkajsEncoders()).toEqual({ record: true, produce: true });
   });
 
   it('puts each recordId in the partition Java clients compute (murmur2 of the key)', async () => {

@@ -1,0 +1,97 @@
+import { createRequire } from 'node:module';
+import {
+  batchTimestamps,
+  createProduceRequestEncoder,
+  type ProduceRequestArgs,
+  type ProduceRequestEncoder,
+} from './produce-request-encoder.js';
+import { createRecordEncoder, ENCODER_MODULE, RECORD_MODULE, type RecordEncoder, sameRecordBytes } from './record-encoder.js';
+
+const require = createRequire(import.meta.url);
+/** Loaded lazily by kafkajs on the first produce; v4–v7 reuse it. It captures the record module when it loads. */
+const PRODUCE_REQUEST_MODULE = 'kafkajs/src/protocol/requests/produce/v3/request.js';
+
+export interface EncodersInstalled {
+  record: boolean;
+  produce: boolean;
+}
+
+let installed: Promise<EncodersInstalled> | undefined;
+
+/**
+ * Puts the project's record and produce-request encoders into kafkajs' module
+ * cache, where its produce path loads them. Each goes in only after writing
+ * the same bytes as the stock one on a sample, and only if kafkajs has not
+ * produced yet in this process; otherwise kafkajs stays as shipped.
+ */
+export function installKafkajsEncoders(): Promise<EncodersInstalled> {
+  installed ??= install();
+  return installed;
+}
+
+async function install(): Promise<EncodersInstalled> {
+  if (require.cache[require.resolve(PRODUCE_REQUEST_MODULE)]) return { record: false, produce: false };
+  const recordPath = require.resolve(RECORD_MODULE);
+  const stockRecord = require(recordPath) as RecordEncoder;
+  const record = createRecordEncoder(stockRecord);
+  const recordOk = sameRecordBytes(stockRecord, record);
+  const recordModule = require.cache[recordPath];
+  if (recordOk && recordModule) recordModule.exports = Object.assign(record, { stock: stockRecord });
+
+  const producePath = require.resolve(PRODUCE_REQUEST_MODULE);
+  const stockProduce = require(producePath) as ProduceRequestEncoder;
+  const encoderPrototype = (require(ENCODER_MODULE) as { prototype: object }).prototype;
+  const produceOk = recordOk && (await sameProduceBytes(stockProduce, record, encoderPrototype));
+  const produceModule = require.cache[producePath];
+  if (produceOk && produceModule) {
+    produceModule.exports = Object.assign(createProduceRequestEncoder({ stock: stockProduce, record, encoderPrototype }), {
+      stock: stockProduce,
+    });
+  }
+  return { record: recordOk, produce: produceOk };
+}
+
+/** A request with several topics and partitions, non-ASCII, shared and array headers. */
+export const SAMPLE_PRODUCE: ProduceRequestArgs = {
+  acks: -1,
+  timeout: 5_000,
+  topicData: [
+    {
+      topic: 'popp.document.uploaded',
+      partitions: [
+        {
+          partition: 3,
+          firstSequence: 0,
+          messages: [
+            {
+              key: 'conv_1',
+              value: Buffer.from('{"event":"DOCUMENT_UPLOADED"}'),
+              headers: Object.freeze({ 'event-id': 'e1', ce_subject: 'ü' }),
+            },
+            { key: 'conv_1', value: Buffer.from('{}'), headers: { list: ['a', 'b'] } },
+          ],
+        },
+        { partition: 0, messages: [{ key: null, value: 'välue', headers: {} }] },
+      ],
+    },
+    { topic: 'popp.événements', partitions: [{ partition: 5, messages: [{ key: Buffer.from('k'), value: Buffer.alloc(3_000, 1) }] }] },
+  ],
+};
+
+/** Compares with kafkajs' own request, given the clock kafkajs read for each batch. */
+export async function sameProduceBytes(
+  stock: ProduceRequestEncoder,
+  record: RecordEncoder,
+  encoderPrototype: object,
+  args: ProduceRequestArgs = SAMPLE_PRODUCE,
+): Promise<boolean> {
+  try {
+    const expected = (await stock(args).encode()).buffer;
+    const clock = batchTimestamps(expected);
+    const fast = createProduceRequestEncoder({ stock, record, encoderPrototype, now: () => clock.shift() ?? Number.NaN });
+    const actual = (await fast(args).encode()).buffer;
+    return actual.equals(expected);
+  } catch {
+    return false;
+  }
+}

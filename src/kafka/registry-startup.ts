@@ -2,7 +2,7 @@ import { RegistryRefusedError } from '../errors.js';
 import type { EventCatalogue } from '../events/catalogue.js';
 import { waitUntilReady } from '../wait-until-ready.js';
 import { createRegistryCodec, plainCodec, type ValueCodec } from './registry-codec.js';
-import { createRegistryClient, type RegistrySettings, registerSchemas } from './schema-registry.js';
+import type { RegistrySettings } from './schema-registry.js';
 
 /**
  * Plain mode without a registry. With one: registers every schema before the
@@ -20,6 +20,8 @@ export async function createValueCodec(options: {
 }): Promise<ValueCodec> {
   const { settings, logger } = options;
   if (!settings) return plainCodec;
+  // Loaded only when used: the registry client and its Avro and Protobuf support cost ~18 MB of memory.
+  const { createRegistryClient, registerSchemas } = await import('./schema-registry.js');
   const registry = createRegistryClient(settings);
   const where = withoutCredentials(settings.url);
   return waitUntilReady(

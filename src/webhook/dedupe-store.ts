@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import type { Config } from '../config.js';
-import { createDedupe, createMemorySeenStore, type Dedupe, noDedupe } from './dedupe.js';
-import { connectRedis } from './redis-client.js';
+import { createDedupe, type Dedupe, noDedupe } from './dedupe.js';
+import { createMemorySeenStore } from './memory-seen-store.js';
 import { createRedisDedupe } from './redis-dedupe.js';
 
 const REDIS_CONNECT_WAIT_MS = 5_000;
@@ -37,6 +37,8 @@ export async function createDedupeStore(config: Config, deps: { registry: Regist
     down = true;
     deps.logger.warn({ error: error.message }, 'Redis dedupe unavailable: publishing without dedupe (duplicates possible)');
   };
+  // Loaded only when used: ioredis costs ~10 MB of memory.
+  const { connectRedis } = await import('./redis-client.js');
   const redis = connectRedis(settings.redisUrl, {
     onError: wentDown,
     onReady: () => {

@@ -52,37 +52,3 @@ export const noDedupe: Dedupe = {
     return 'published';
   },
 };
-
-/**
- * Remembers ids for `ttlMs`, at most `maxEntries` of them (oldest forgotten
- * first), so memory stays bounded whatever the traffic.
- */
-export function createMemorySeenStore(options: { ttlMs: number; maxEntries: number; now?: () => number }): SeenStore & { size(): number } {
-  const now = options.now ?? Date.now;
-  // Insertion order is expiry order: all entries share one TTL.
-  const expiries = new Map<string, number>();
-
-  function evict(time: number): void {
-    for (const [id, expiresAt] of expiries) {
-      if (expiresAt > time && expiries.size <= options.maxEntries) break;
-      expiries.delete(id);
-    }
-  }
-
-  return {
-    seen(eventId) {
-      const expiresAt = expiries.get(eventId);
-      if (expiresAt === undefined) return false;
-      if (expiresAt > now()) return true;
-      expiries.delete(eventId);
-      return false;
-    },
-    remember(eventId) {
-      const time = now();
-      expiries.delete(eventId);
-      expiries.set(eventId, time + options.ttlMs);
-      evict(time);
-    },
-    size: () => expiries.size,
-  };
-}

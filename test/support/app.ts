@@ -4,7 +4,8 @@ import { createCatalogue } from '../../src/events/catalogue.js';
 import type { OutgoingRecord, Publisher } from '../../src/kafka/publisher.js';
 import { createMetrics } from '../../src/metrics.js';
 import { schemasDir } from '../../src/paths.js';
-import { createDedupe, createMemorySeenStore } from '../../src/webhook/dedupe.js';
+import { createDedupe } from '../../src/webhook/dedupe.js';
+import { createMemorySeenStore } from '../../src/webhook/memory-seen-store.js';
 import { createSignatureVerifier } from '../../src/webhook/verify.js';
 import { SECRET } from './events.js';
 

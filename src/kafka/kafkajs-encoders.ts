@@ -5,7 +5,14 @@ import {
   type ProduceRequestArgs,
   type ProduceRequestEncoder,
 } from './produce-request-encoder.js';
-import { createRecordEncoder, ENCODER_MODULE, RECORD_MODULE, type RecordEncoder, sameRecordBytes } from './record-encoder.js';
+import {
+  createRecordEncoder,
+  ENCODER_MODULE,
+  type FastRecordEncoder,
+  RECORD_MODULE,
+  type RecordEncoder,
+  sameRecordBytes,
+} from './record-encoder.js';
 
 const require = createRequire(import.meta.url);
 /** Loaded lazily by kafkajs on the first produce; v4–v7 reuse it. It captures the record module when it loads. */
@@ -81,7 +88,7 @@ export const SAMPLE_PRODUCE: ProduceRequestArgs = {
 /** Compares with kafkajs' own request, given the clock kafkajs read for each batch. */
 export async function sameProduceBytes(
   stock: ProduceRequestEncoder,
-  record: RecordEncoder,
+  record: FastRecordEncoder,
   encoderPrototype: object,
   args: ProduceRequestArgs = SAMPLE_PRODUCE,
 ): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { RecordEncoder } from './record-encoder.js';
+import type { FastRecordEncoder } from './record-encoder.js';
 
 /**
  * kafkajs wraps a produce request's record batches in five layers of growable
@@ -49,7 +49,7 @@ export type ProduceRequestEncoder = (args: ProduceRequestArgs) => ProduceRequest
 
 export function createProduceRequestEncoder(options: {
   stock: ProduceRequestEncoder;
-  record: RecordEncoder;
+  record: FastRecordEncoder;
   encoderPrototype: object;
   now?: () => number;
 }): ProduceRequestEncoder {
@@ -69,7 +69,11 @@ export function createProduceRequestEncoder(options: {
         partition,
         firstSequence,
         timestamp: now(),
-        records: messages.map((message, index) => options.record({ ...message, offsetDelta: index, timestampDelta: 0 }).buffer),
+        records: messages.map(
+          (message, index) =>
+            options.record.bytes(message.key, message.value, message.headers, index) ??
+            options.record({ ...message, offsetDelta: index, timestampDelta: 0 }).buffer,
+        ),
       })),
     }));
     let size = 2 + 2 + 4 + 4;

@@ -40,9 +40,24 @@ export function stockRecordEncoder(): RecordEncoder {
   return loaded.stock ?? loaded;
 }
 
-export function createRecordEncoder(stock: RecordEncoder = stockRecordEncoder()): RecordEncoder {
+/** One record's bytes, or undefined for what only kafkajs' own encoder takes (then use it). */
+export type RecordBytes = (
+  key: unknown,
+  value: unknown,
+  headers: Record<string, unknown> | undefined,
+  offsetDelta: number,
+) => Buffer | undefined;
+
+export interface FastRecordEncoder extends RecordEncoder {
+  /** The same bytes without kafkajs' wrapper object, for the produce request encoder. */
+  bytes: RecordBytes;
+}
+
+export function createRecordEncoder(stock: RecordEncoder = stockRecordEncoder()): FastRecordEncoder {
   const prototype = (require(ENCODER_MODULE) as { prototype: object }).prototype;
   const headerBlocks = new WeakMap<object, Buffer>();
+  const names: string[] = [];
+  const values: (string | Buffer)[] = [];
 
   function headerBlock(headers: Record<string, unknown>): Buffer | undefined {
     const frozen = Object.isFrozen(headers);
@@ -50,38 +65,44 @@ export function createRecordEncoder(stock: RecordEncoder = stockRecordEncoder())
       const cached = headerBlocks.get(headers);
       if (cached) return cached;
     }
-    const entries: [string, string | Buffer][] = [];
+    names.length = 0;
+    values.length = 0;
     for (const name of Object.keys(headers)) {
       const value = headers[name];
       if (!Array.isArray(value)) {
         if (!isHeaderValue(value)) return undefined;
-        entries.push([name, value]);
+        names.push(name);
+        values.push(value);
         continue;
       }
       for (const item of value) {
         if (!isHeaderValue(item)) return undefined;
-        entries.push([name, item]);
+        names.push(name);
+        values.push(item);
       }
     }
-    let size = varIntSize(entries.length);
-    for (const [name, value] of entries) size += bytesSize(Buffer.byteLength(name)) + bytesSize(Buffer.byteLength(value));
+    let size = varIntSize(names.length);
+    for (let i = 0; i < names.length; i++) {
+      size += bytesSize(byteLength(names[i] as string)) + bytesSize(byteLength(values[i] as string | Buffer));
+    }
     const block = Buffer.allocUnsafe(size);
-    let at = writeVarInt(block, 0, entries.length);
-    for (const [name, value] of entries) {
-      at = writeBytes(block, at, name, Buffer.byteLength(name));
-      at = writeBytes(block, at, value, Buffer.byteLength(value));
+    let at = writeVarInt(block, 0, names.length);
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i] as string;
+      const value = values[i] as string | Buffer;
+      at = writeBytes(block, at, name, byteLength(name));
+      at = writeBytes(block, at, value, byteLength(value));
     }
     if (frozen) headerBlocks.set(headers, block);
     return block;
   }
 
-  return (record) => {
-    const { offsetDelta = 0, timestampDelta = 0, key, value, headers = {} } = record;
-    if (!isInt32(offsetDelta) || !isInt32(timestampDelta) || !isBytes(key) || !isBytes(value)) return stock(record);
-    const block = headerBlock(headers);
-    if (!block) return stock(record);
-    const keyLength = key == null ? -1 : Buffer.byteLength(key);
-    const valueLength = value == null ? -1 : Buffer.byteLength(value);
+  function bytes(key: unknown, value: unknown, headers: Record<string, unknown> | undefined, offsetDelta: number, timestampDelta = 0) {
+    if (!isInt32(offsetDelta) || !isInt32(timestampDelta) || !isBytes(key) || !isBytes(value)) return undefined;
+    const block = headerBlock(headers === undefined ? {} : headers);
+    if (!block) return undefined;
+    const keyLength = key == null ? -1 : byteLength(key);
+    const valueLength = value == null ? -1 : byteLength(value);
     const timestamp = zigZag64(timestampDelta);
     const bodySize =
       1 + unsignedLongSize(timestamp) + varIntSize(offsetDelta) + bytesSize(keyLength) + bytesSize(valueLength) + block.length;
@@ -93,11 +114,22 @@ export function createRecordEncoder(stock: RecordEncoder = stockRecordEncoder())
     at = writeBytes(buf, at, key, keyLength);
     at = writeBytes(buf, at, value, valueLength);
     block.copy(buf, at);
+    return buf;
+  }
+
+  const encode: RecordEncoder = (record) => {
+    const { offsetDelta = 0, timestampDelta = 0, key, value, headers } = record;
+    const buf = bytes(key, value, headers, offsetDelta, timestampDelta);
+    if (!buf) return stock(record);
     const encoded = Object.create(prototype) as EncodedRecord;
     encoded.buf = buf;
     encoded.offset = buf.length;
     return encoded;
   };
+  return Object.assign(encode, {
+    bytes: (key: unknown, value: unknown, headers: Record<string, unknown> | undefined, offsetDelta: number) =>
+      bytes(key, value, headers, offsetDelta),
+  });
 }
 
 /** Records that exercise every branch the fast path takes. */
@@ -140,11 +172,21 @@ function bytesSize(length: number): number {
   return length < 0 ? 1 : varIntSize(length) + length;
 }
 
+/** UTF-8 length; short ASCII strings (header names, ids, timestamps) are counted without a call into C++. */
+function byteLength(value: string | Buffer): number {
+  if (typeof value !== 'string') return value.length;
+  if (value.length > 64) return Buffer.byteLength(value);
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) >= 0x80) return Buffer.byteLength(value);
+  return value.length;
+}
+
 function writeBytes(buf: Buffer, at: number, value: string | Buffer | null | undefined, length: number): number {
   at = writeVarInt(buf, at, length);
   if (value == null) return at;
-  if (typeof value === 'string') buf.write(value, at, length, 'utf8');
-  else value.copy(buf, at);
+  if (typeof value !== 'string') value.copy(buf, at);
+  // As many bytes as characters: ASCII, written byte by byte (cheaper than a native call when short).
+  else if (length === value.length && length <= 64) for (let i = 0; i < length; i++) buf[at + i] = value.charCodeAt(i);
+  else buf.write(value, at, length, 'utf8');
   return at + length;
 }
 

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { Partitioners } from 'kafkajs';
 import { type Logger, pino } from 'pino';
 import { buildApp } from './app.js';
 import { createBackpressure } from './backpressure.js';
@@ -8,6 +7,7 @@ import { createCatalogue } from './events/catalogue.js';
 import { createKafka } from './kafka/client.js';
 import { createReadiness } from './kafka/health.js';
 import { installKafkajsEncoders } from './kafka/kafkajs-encoders.js';
+import { javaCompatiblePartitioner } from './kafka/partitioner.js';
 import { createBatchingPublisher } from './kafka/publisher.js';
 import { createValueCodec } from './kafka/registry-startup.js';
 import { createTopicEnsurer } from './kafka/topics.js';
@@ -60,7 +60,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     logger.warn(encoders, 'kafkajs encoders left as shipped (slower): self-check failed or kafkajs already producing');
   const admin = kafka.admin();
   const producer = kafka.producer({
-    createPartitioner: Partitioners.DefaultPartitioner,
+    createPartitioner: javaCompatiblePartitioner,
     allowAutoTopicCreation: false,
     idempotent: false,
   });

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
-import { Partitioners } from 'kafkajs';
 import { type Config, loadConfig } from '../config.js';
 import { createLocalBroker } from '../devstack/broker.js';
 import { createCatalogue } from '../events/catalogue.js';
 import { createKafka } from '../kafka/client.js';
+import { javaCompatiblePartitioner } from '../kafka/partitioner.js';
 import { createBatchingPublisher } from '../kafka/publisher.js';
 import { createValueCodec } from '../kafka/registry-startup.js';
 import { readSnapshot, type StoredRecord } from '../kafka/topic-reader.js';
@@ -25,7 +25,7 @@ export async function replayDeadLettersCommand(options: ReplayCommandOptions): P
   const catalogue = createCatalogue({ schemasDir: options.schemasDir ?? defaultSchemasDir, topicPrefix: config.topics.prefix });
   const kafka = createKafka({ ...config.kafka, brokers: options.brokers, publishTimeoutMs: config.publishTimeoutMs });
   const admin = kafka.admin();
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, idempotent: false });
+  const producer = kafka.producer({ createPartitioner: javaCompatiblePartitioner, allowAutoTopicCreation: false, idempotent: false });
   const topics = createTopicEnsurer(admin, {
     partitions: config.topics.partitions,
     replicationFactor: config.topics.replicationFactor,

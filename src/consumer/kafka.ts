@@ -1,6 +1,6 @@
-import { Partitioners } from 'kafkajs';
 import { createKafka, type KafkaClientOptions } from '../kafka/client.js';
 import { headerStrings } from '../kafka/headers.js';
+import { javaCompatiblePartitioner } from '../kafka/partitioner.js';
 import { createTopicEnsurer, type TopicSettings } from '../kafka/topics.js';
 import { waitUntilCaughtUp } from './catch-up.js';
 import type { IncomingRecord } from './decode.js';
@@ -50,7 +50,7 @@ export function createGroupRunner(options: GroupRunnerOptions): GroupRunner {
     log: (level, message, extra) => options.log(level, message, extra),
   });
   const admin = kafka.admin();
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, idempotent: false });
+  const producer = kafka.producer({ createPartitioner: javaCompatiblePartitioner, allowAutoTopicCreation: false, idempotent: false });
   const consumer = kafka.consumer({
     groupId: options.groupId,
     sessionTimeout: options.sessionTimeoutMs,

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type ConsumedEvent, type Consumer, createMemoryIdempotencyStore } from '../../src/consumer/index.js';
+import { javaPartition } from '../../src/kafka/murmur2.js';
 import { startTestBridge, type TestBridge } from '../support/bridge.js';
 import { produce, startTestConsumer, uniqueGroup } from '../support/consumer.js';
 import { documentUploaded } from '../support/events.js';
 import { readRecords, recordCount, uniquePrefix } from '../support/kafka.js';
-import { javaPartition } from '../support/murmur2.js';
 import { registryGet } from '../support/registry.js';
 
 const brokers = inject('kafkaBrokers');

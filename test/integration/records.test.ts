@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { installKafkajsEncoders } from '../../src/kafka/kafkajs-encoders.js';
+import { javaPartition } from '../../src/kafka/murmur2.js';
 import { startTestBridge, type TestBridge } from '../support/bridge.js';
 import { conversation, documentUploaded, signed } from '../support/events.js';
 import { readRecords, uniquePrefix } from '../support/kafka.js';
-import { javaPartition } from '../support/murmur2.js';
 
 const brokers = inject('kafkaBrokers');
 

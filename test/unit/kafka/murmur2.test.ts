@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { murmur2 } from '../support/murmur2.js';
+import { murmur2 } from '../../../src/kafka/murmur2.js';
 
-describe('the reference murmur2 used by the partitioning test', () => {
+describe('murmur2, the hash of the Java default partitioner', () => {
   // Vectors from Apache Kafka's UtilsTest.testMurmur2.
   it.each([
     ['21', -973932308],

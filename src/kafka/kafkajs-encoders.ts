@@ -73,7 +73,7 @@ export const SAMPLE_PRODUCE: ProduceRequestArgs = {
             {
               key: 'conv_1',
               value: Buffer.from('{"event":"DOCUMENT_UPLOADED"}'),
-              headers: Object.freeze({ 'event-id': 'e1', ce_subject: 'ü' }),
+              headers: { 'event-id': 'e1', ce_subject: 'ü' },
             },
             { key: 'conv_1', value: Buffer.from('{}'), headers: { list: ['a', 'b'] } },
           ],

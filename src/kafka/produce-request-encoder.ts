@@ -62,6 +62,7 @@ export function createProduceRequestEncoder(options: {
 
   function encodeBody(args: ProduceRequestArgs): Buffer {
     const epoch = args.producerEpoch ?? 0;
+    const blocks = new Map<object, Buffer>();
     // Records first: their sizes decide everything around them.
     const topics = args.topicData.map(({ topic, partitions }) => ({
       topic,
@@ -71,7 +72,7 @@ export function createProduceRequestEncoder(options: {
         timestamp: now(),
         records: messages.map(
           (message, index) =>
-            options.record.bytes(message.key, message.value, message.headers, index) ??
+            options.record.bytes(message.key, message.value, message.headers, index, blocks) ??
             options.record({ ...message, offsetDelta: index, timestampDelta: 0 }).buffer,
         ),
       })),

@@ -5,8 +5,8 @@ import { createRequire } from 'node:module';
  * seventeen growable Encoders, each a zero-filled 512-byte buffer, and writes
  * every varint through `Buffer.from([...])`: over a third of the bridge's CPU
  * under load (`npm run bench:profile`). This encoder writes the same bytes
- * into one buffer of the exact size, and encodes a frozen headers object once
- * however many records share it (the type and the log record of an event).
+ * into one buffer of the exact size, and encodes a headers object once per
+ * produce request however many records share it (an event's type and log record).
  *
  * It is used only after producing the same bytes as the stock one on a sample
  * (kafkajs-encoders.ts), and hands anything unusual (numbers as values, huge
@@ -40,12 +40,17 @@ export function stockRecordEncoder(): RecordEncoder {
   return loaded.stock ?? loaded;
 }
 
-/** One record's bytes, or undefined for what only kafkajs' own encoder takes (then use it). */
+/**
+ * One record's bytes, or undefined for what only kafkajs' own encoder takes
+ * (then use it). Records of one request that share a headers object (an
+ * event's type and log record) encode it once through `blocks`.
+ */
 export type RecordBytes = (
   key: unknown,
   value: unknown,
   headers: Record<string, unknown> | undefined,
   offsetDelta: number,
+  blocks?: Map<object, Buffer>,
 ) => Buffer | undefined;
 
 export interface FastRecordEncoder extends RecordEncoder {
@@ -53,53 +58,29 @@ export interface FastRecordEncoder extends RecordEncoder {
   bytes: RecordBytes;
 }
 
+const NON_ASCII = /[\u0080-\uffff]/;
+
 export function createRecordEncoder(stock: RecordEncoder = stockRecordEncoder()): FastRecordEncoder {
   const prototype = (require(ENCODER_MODULE) as { prototype: object }).prototype;
-  const headerBlocks = new WeakMap<object, Buffer>();
-  const names: string[] = [];
-  const values: (string | Buffer)[] = [];
 
-  function headerBlock(headers: Record<string, unknown>): Buffer | undefined {
-    const frozen = Object.isFrozen(headers);
-    if (frozen) {
-      const cached = headerBlocks.get(headers);
-      if (cached) return cached;
-    }
-    names.length = 0;
-    values.length = 0;
-    for (const name of Object.keys(headers)) {
-      const value = headers[name];
-      if (!Array.isArray(value)) {
-        if (!isHeaderValue(value)) return undefined;
-        names.push(name);
-        values.push(value);
-        continue;
-      }
-      for (const item of value) {
-        if (!isHeaderValue(item)) return undefined;
-        names.push(name);
-        values.push(item);
-      }
-    }
-    let size = varIntSize(names.length);
-    for (let i = 0; i < names.length; i++) {
-      size += bytesSize(byteLength(names[i] as string)) + bytesSize(byteLength(values[i] as string | Buffer));
-    }
-    const block = Buffer.allocUnsafe(size);
-    let at = writeVarInt(block, 0, names.length);
-    for (let i = 0; i < names.length; i++) {
-      const name = names[i] as string;
-      const value = values[i] as string | Buffer;
-      at = writeBytes(block, at, name, byteLength(name));
-      at = writeBytes(block, at, value, byteLength(value));
-    }
-    if (frozen) headerBlocks.set(headers, block);
+  function headerBlock(headers: Record<string, unknown>, blocks: Map<object, Buffer> | undefined): Buffer | undefined {
+    const cached = blocks?.get(headers);
+    if (cached) return cached;
+    const block = asciiHeaderBlock(headers) ?? anyHeaderBlock(headers);
+    if (block) blocks?.set(headers, block);
     return block;
   }
 
-  function bytes(key: unknown, value: unknown, headers: Record<string, unknown> | undefined, offsetDelta: number, timestampDelta = 0) {
+  function bytes(
+    key: unknown,
+    value: unknown,
+    headers: Record<string, unknown> | undefined,
+    offsetDelta: number,
+    timestampDelta: number,
+    blocks?: Map<object, Buffer>,
+  ) {
     if (!isInt32(offsetDelta) || !isInt32(timestampDelta) || !isBytes(key) || !isBytes(value)) return undefined;
-    const block = headerBlock(headers === undefined ? {} : headers);
+    const block = headerBlock(headers === undefined ? {} : headers, blocks);
     if (!block) return undefined;
     const keyLength = key == null ? -1 : byteLength(key);
     const valueLength = value == null ? -1 : byteLength(value);
@@ -127,9 +108,71 @@ export function createRecordEncoder(stock: RecordEncoder = stockRecordEncoder())
     return encoded;
   };
   return Object.assign(encode, {
-    bytes: (key: unknown, value: unknown, headers: Record<string, unknown> | undefined, offsetDelta: number) =>
-      bytes(key, value, headers, offsetDelta),
+    bytes: (
+      key: unknown,
+      value: unknown,
+      headers: Record<string, unknown> | undefined,
+      offsetDelta: number,
+      blocks?: Map<object, Buffer>,
+    ) => bytes(key, value, headers, offsetDelta, 0, blocks),
   });
+}
+
+/**
+ * The usual headers, ASCII strings only, framed as one latin1 string and
+ * written by one native call: a call per string cost more than the copying.
+ */
+function asciiHeaderBlock(headers: Record<string, unknown>): Buffer | undefined {
+  const names = Object.keys(headers);
+  let text = '';
+  let framed = varIntChars(names.length);
+  for (const name of names) {
+    const value = headers[name];
+    if (typeof value !== 'string') return undefined;
+    text += name;
+    text += value;
+    framed += varIntChars(name.length) + name + varIntChars(value.length) + value;
+  }
+  // Only for ASCII is a string's length its UTF-8 length and latin1 its UTF-8 bytes.
+  return NON_ASCII.test(text) ? undefined : Buffer.from(framed, 'latin1');
+}
+
+/** Any headers kafkajs accepts: Buffers, arrays of values, any Unicode. */
+function anyHeaderBlock(headers: Record<string, unknown>): Buffer | undefined {
+  const names: string[] = [];
+  const values: (string | Buffer)[] = [];
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (!isHeaderValue(item)) return undefined;
+      names.push(name);
+      values.push(item);
+    }
+  }
+  let size = varIntSize(names.length);
+  for (let i = 0; i < names.length; i++) {
+    size += bytesSize(byteLength(names[i] as string)) + bytesSize(byteLength(values[i] as string | Buffer));
+  }
+  const block = Buffer.allocUnsafe(size);
+  let at = writeVarInt(block, 0, names.length);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as string;
+    const value = values[i] as string | Buffer;
+    at = writeBytes(block, at, name, byteLength(name));
+    at = writeBytes(block, at, value, byteLength(value));
+  }
+  return block;
+}
+
+/** A varint as latin1 characters, one per byte. */
+function varIntChars(value: number): string {
+  let unsigned = (value << 1) ^ (value >> 31);
+  let chars = '';
+  while ((unsigned & 0xffffff80) !== 0) {
+    chars += String.fromCharCode((unsigned & 0x7f) | 0x80);
+    unsigned >>>= 7;
+  }
+  return chars + String.fromCharCode(unsigned & 0x7f);
 }
 
 /** Records that exercise every branch the fast path takes. */
@@ -140,7 +183,7 @@ export const SAMPLE_RECORDS: RecordInput[] = [
     timestampDelta: -70_000,
     key: Buffer.from('kéy'),
     value: 'välue',
-    headers: Object.freeze({ a: 'ü', b: Buffer.from([0, 255]), c: ['1', '22'], '': '' }),
+    headers: { a: 'ü', b: Buffer.from([0, 255]), c: ['1', '22'], '': '' },
   },
   { offsetDelta: 2_000_000, timestampDelta: 2 ** 31 - 1, key: null, value: null, headers: {} },
   { key: undefined, value: Buffer.alloc(20_000, 7) },

@@ -24,8 +24,6 @@ export function eventRecords(
 ): OutgoingRecord[] {
   const headers = eventHeaders(event, delivery);
   if (codec.contentType) headers['content-type'] = codec.contentType;
-  // Frozen, the headers the two records share are encoded once (kafka/record-encoder.ts).
-  Object.freeze(headers);
   const key = event.data.recordId;
   const records: OutgoingRecord[] = [
     { topic: topics.type, key, value: codec.encodeValue(topics.type, event.event, delivery.body), headers },

@@ -103,9 +103,9 @@ function recordsFor(
     traceparent: headers.traceparent,
   };
   const records = eventRecords(event, delivery, { type: deps.catalogue.topicFor(event.event), log: deps.logTopic }, deps.codec);
-  // The type and log records keep sharing one (frozen) headers object.
+  // The type and log records keep sharing one headers object (encoded once per request).
   const replayed = `${deadLetter.topic}/${deadLetter.partition}/${deadLetter.offset}`;
-  const headersWithOrigin = Object.freeze({ ...records[0]?.headers, [REPLAYED_FROM]: replayed });
+  const headersWithOrigin = { ...records[0]?.headers, [REPLAYED_FROM]: replayed };
   return records.map((record) => ({ ...record, headers: headersWithOrigin }));
 }
 

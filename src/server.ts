@@ -56,7 +56,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     log: (level, message, extra) => logger[level](extra, message),
   });
   const encoders = await installKafkajsEncoders();
-  if (!encoders.record || !encoders.produce)
+  if (!encoders.record || !encoders.produce || !encoders.growth)
     logger.warn(encoders, 'kafkajs encoders left as shipped (slower): self-check failed or kafkajs already producing');
   const admin = kafka.admin();
   const producer = kafka.producer({

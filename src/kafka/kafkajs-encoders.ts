@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { patchEncoderGrowth } from './encoder-growth.js';
 import {
   batchTimestamps,
   createProduceRequestEncoder,
@@ -21,13 +22,15 @@ const PRODUCE_REQUEST_MODULE = 'kafkajs/src/protocol/requests/produce/v3/request
 export interface EncodersInstalled {
   record: boolean;
   produce: boolean;
+  growth: boolean;
 }
 
 let installed: Promise<EncodersInstalled> | undefined;
 
 /**
  * Puts the project's record and produce-request encoders into kafkajs' module
- * cache, where its produce path loads them. Each goes in only after writing
+ * cache, where its produce path loads them, and makes its Encoder grow without
+ * zero-filling (encoder-growth.ts). Each goes in only after writing
  * the same bytes as the stock one on a sample, and only if kafkajs has not
  * produced yet in this process; otherwise kafkajs stays as shipped.
  */
@@ -37,7 +40,8 @@ export function installKafkajsEncoders(): Promise<EncodersInstalled> {
 }
 
 async function install(): Promise<EncodersInstalled> {
-  if (require.cache[require.resolve(PRODUCE_REQUEST_MODULE)]) return { record: false, produce: false };
+  const growth = patchEncoderGrowth(require(ENCODER_MODULE));
+  if (require.cache[require.resolve(PRODUCE_REQUEST_MODULE)]) return { record: false, produce: false, growth };
   const recordPath = require.resolve(RECORD_MODULE);
   const stockRecord = require(recordPath) as RecordEncoder;
   const record = createRecordEncoder(stockRecord);
@@ -55,7 +59,7 @@ async function install(): Promise<EncodersInstalled> {
       stock: stockProduce,
     });
   }
-  return { record: recordOk, produce: produceOk };
+  return { record: recordOk, produce: produceOk, growth };
 }
 
 /** A request with several topics and partitions, non-ASCII, shared and array headers. */

@@ -15,7 +15,7 @@ describe('the records in Kafka (DESIGN section 4)', () => {
   afterAll(() => bridge?.close());
 
   it("writes through the project's record and produce-request encoders, not kafkajs' stock ones (what these records prove)", async () => {
-    expect(await installKafkajsEncoders()).toEqual({ record: true, produce: true });
+    expect(await installKafkajsEncoders()).toEqual({ record: true, produce: true, growth: true });
   });
 
   it('puts each recordId in the partition Java clients compute (murmur2 of the key)', async () => {

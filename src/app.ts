@@ -24,6 +24,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     bodyLimit: deps.maxBodyBytes,
     // Per-request log lines would cost throughput and say nothing the metrics do not.
     logController: new LogController({ disableRequestLogging: true }),
+    // No child logger per request: with redaction configured, pino's child() cost ~2 % of the CPU under load,
+    // for a reqId binding that the few request-scoped lines (errors, dead letters) do not need: they name the eventId.
+    childLoggerFactory: (logger) => logger,
     // With backpressure, the webhook route answers `shutting_down` itself (with Retry-After).
     return503OnClosing: !deps.backpressure,
     ...(deps.publishTimeoutMs !== undefined && serverTimeouts(deps.publishTimeoutMs)),

@@ -1,4 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin } from 'kafkajs';
+
+const LEADER_WAIT_MS = 30_000;
 
 export interface TopicSettings {
   partitions: number;
@@ -26,7 +29,8 @@ export function createTopicEnsurer(admin: Admin, settings: TopicSettings): Topic
     if (missing.length > 0) {
       // Resolves false when another instance created one meanwhile: fine.
       await admin.createTopics({
-        waitForLeaders: true,
+        // kafkajs' own wait gives up when a broker that has just started does not know a new topic yet.
+        waitForLeaders: false,
         topics: missing.map((topic) => ({
           topic,
           numPartitions: settings.partitions,
@@ -38,8 +42,24 @@ export function createTopicEnsurer(admin: Admin, settings: TopicSettings): Topic
           ],
         })),
       });
+      await waitForLeaders(missing);
     }
     for (const topic of topics) ready.add(topic);
+  }
+
+  /** Waits until every partition of `topics` has a leader, which a produce needs; a lagging broker's unknown-topic answers mean wait. */
+  async function waitForLeaders(topics: string[]): Promise<void> {
+    const deadline = Date.now() + LEADER_WAIT_MS;
+    for (;;) {
+      try {
+        const metadata = await admin.fetchTopicMetadata({ topics });
+        if (metadata.topics.every(({ partitions }) => partitions.length > 0 && partitions.every(({ leader }) => leader >= 0))) return;
+      } catch (error) {
+        if (!isMetadataLag(error)) throw error;
+      }
+      if (Date.now() > deadline) throw new Error(`topics without leaders after ${LEADER_WAIT_MS / 1000} s: ${topics.join(', ')}`);
+      await sleep(100);
+    }
   }
 
   return {
@@ -58,4 +78,10 @@ export function createTopicEnsurer(admin: Admin, settings: TopicSettings): Topic
       await Promise.all(waits);
     },
   };
+}
+
+/** The broker's metadata has not caught up with a topic it just created. */
+function isMetadataLag(error: unknown): boolean {
+  const type = (error as { type?: unknown } | null)?.type;
+  return type === 'UNKNOWN_TOPIC_OR_PARTITION' || type === 'LEADER_NOT_AVAILABLE';
 }

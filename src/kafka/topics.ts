@@ -47,13 +47,22 @@ export function createTopicEnsurer(admin: Admin, settings: TopicSettings): Topic
     for (const topic of topics) ready.add(topic);
   }
 
-  /** Waits until every partition of `topics` has a leader, which a produce needs; a lagging broker's unknown-topic answers mean wait. */
+  /**
+   * Waits until every partition of `topics` has a leader that acts as one: a
+   * broker publishes a new partition's leader in its metadata a moment before
+   * it serves the partition, so its offsets are asked for too. Until then its
+   * unknown-topic and not-leader answers mean wait.
+   */
   async function waitForLeaders(topics: string[]): Promise<void> {
     const deadline = Date.now() + LEADER_WAIT_MS;
     for (;;) {
       try {
         const metadata = await admin.fetchTopicMetadata({ topics });
-        if (metadata.topics.every(({ partitions }) => partitions.length > 0 && partitions.every(({ leader }) => leader >= 0))) return;
+        const led = metadata.topics.every(({ partitions }) => partitions.length > 0 && partitions.every(({ leader }) => leader >= 0));
+        if (led) {
+          for (const topic of topics) await admin.fetchTopicOffsets(topic);
+          return;
+        }
       } catch (error) {
         if (!isMetadataLag(error)) throw error;
       }
@@ -82,6 +91,8 @@ export function createTopicEnsurer(admin: Admin, settings: TopicSettings): Topic
 
 /** The broker's metadata has not caught up with a topic it just created. */
 function isMetadataLag(error: unknown): boolean {
-  const type = (error as { type?: unknown } | null)?.type;
-  return type === 'UNKNOWN_TOPIC_OR_PARTITION' || type === 'LEADER_NOT_AVAILABLE';
+  // kafkajs may wrap the broker's error once its own retries ran out.
+  const { type, cause } = (error ?? {}) as { type?: unknown; cause?: unknown };
+  if (type === 'UNKNOWN_TOPIC_OR_PARTITION' || type === 'LEADER_NOT_AVAILABLE' || type === 'NOT_LEADER_FOR_PARTITION') return true;
+  return cause !== undefined && cause !== error && isMetadataLag(cause);
 }

@@ -66,21 +66,19 @@ export function createProduceRequestEncoder(options: {
     // Records first: their sizes decide everything around them.
     const topics = args.topicData.map(({ topic, partitions }) => ({
       topic,
-      partitions: partitions.map(({ partition, firstSequence = 0, messages }) => ({
-        partition,
-        firstSequence,
-        timestamp: now(),
-        records: messages.map(
+      partitions: partitions.map(({ partition, firstSequence = 0, messages }) => {
+        const records = messages.map(
           (message, index) =>
             options.record.bytes(message.key, message.value, message.headers, index, blocks) ??
             options.record({ ...message, offsetDelta: index, timestampDelta: 0 }).buffer,
-        ),
-      })),
+        );
+        return { partition, firstSequence, timestamp: now(), records, batchSize: BATCH_OVERHEAD + total(records) };
+      }),
     }));
     let size = 2 + 2 + 4 + 4;
     for (const { topic, partitions } of topics) {
       size += 2 + Buffer.byteLength(topic) + 4;
-      for (const { records } of partitions) size += 4 + 4 + BATCH_OVERHEAD + total(records);
+      for (const { batchSize } of partitions) size += 4 + 4 + batchSize;
     }
     const buf = Buffer.allocUnsafe(size);
     let at = buf.writeInt16BE(-1, 0); // transactional id: null
@@ -91,8 +89,7 @@ export function createProduceRequestEncoder(options: {
       at = buf.writeInt16BE(Buffer.byteLength(topic), at);
       at += buf.write(topic, at, 'utf8');
       at = buf.writeInt32BE(partitions.length, at);
-      for (const { partition, firstSequence, timestamp, records } of partitions) {
-        const batchSize = BATCH_OVERHEAD + total(records);
+      for (const { partition, firstSequence, timestamp, records, batchSize } of partitions) {
         at = buf.writeInt32BE(partition, at);
         at = buf.writeInt32BE(batchSize, at);
         const batchStart = at;

@@ -51,11 +51,10 @@ async function install(): Promise<EncodersInstalled> {
 
   const producePath = require.resolve(PRODUCE_REQUEST_MODULE);
   const stockProduce = require(producePath) as ProduceRequestEncoder;
-  const encoderPrototype = (require(ENCODER_MODULE) as { prototype: object }).prototype;
-  const produceOk = recordOk && (await sameProduceBytes(stockProduce, record, encoderPrototype));
+  const produceOk = recordOk && (await sameProduceBytes(stockProduce, record));
   const produceModule = require.cache[producePath];
   if (produceOk && produceModule) {
-    produceModule.exports = Object.assign(createProduceRequestEncoder({ stock: stockProduce, record, encoderPrototype }), {
+    produceModule.exports = Object.assign(createProduceRequestEncoder({ stock: stockProduce, record }), {
       stock: stockProduce,
     });
   }
@@ -93,13 +92,12 @@ export const SAMPLE_PRODUCE: ProduceRequestArgs = {
 export async function sameProduceBytes(
   stock: ProduceRequestEncoder,
   record: FastRecordEncoder,
-  encoderPrototype: object,
   args: ProduceRequestArgs = SAMPLE_PRODUCE,
 ): Promise<boolean> {
   try {
     const expected = (await stock(args).encode()).buffer;
     const clock = batchTimestamps(expected);
-    const fast = createProduceRequestEncoder({ stock, record, encoderPrototype, now: () => clock.shift() ?? Number.NaN });
+    const fast = createProduceRequestEncoder({ stock, record, now: () => clock.shift() ?? Number.NaN });
     const actual = (await fast(args).encode()).buffer;
     return actual.equals(expected);
   } catch {

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { FastRecordEncoder } from './record-encoder.js';
+import { asKafkajsEncoder, type EncodedRecord, type FastRecordEncoder } from './record-encoder.js';
 
 /**
  * kafkajs wraps a produce request's record batches in five layers of growable
@@ -42,7 +42,7 @@ export interface ProduceRequest {
   apiVersion: number;
   apiName: string;
   expectResponse: () => boolean;
-  encode: () => Promise<{ buf: Buffer; offset: number; readonly buffer: Buffer }>;
+  encode: () => Promise<EncodedRecord>;
 }
 
 export type ProduceRequestEncoder = (args: ProduceRequestArgs) => ProduceRequest;
@@ -50,14 +50,12 @@ export type ProduceRequestEncoder = (args: ProduceRequestArgs) => ProduceRequest
 export function createProduceRequestEncoder(options: {
   stock: ProduceRequestEncoder;
   record: FastRecordEncoder;
-  encoderPrototype: object;
   now?: () => number;
 }): ProduceRequestEncoder {
   const now = options.now ?? Date.now;
   return (args) => {
-    if (!isPlain(args)) return options.stock(args);
     const request = options.stock(args);
-    return { ...request, encode: async () => asEncoder(encodeBody(args)) };
+    return isPlain(args) ? { ...request, encode: async () => asKafkajsEncoder(encodeBody(args)) } : request;
   };
 
   function encodeBody(args: ProduceRequestArgs): Buffer {
@@ -112,13 +110,6 @@ export function createProduceRequestEncoder(options: {
       }
     }
     return buf;
-  }
-
-  function asEncoder(buf: Buffer) {
-    const encoded = Object.create(options.encoderPrototype) as { buf: Buffer; offset: number; readonly buffer: Buffer };
-    encoded.buf = buf;
-    encoded.offset = buf.length;
-    return encoded;
   }
 }
 

@@ -17,11 +17,21 @@ const require = createRequire(import.meta.url);
 export const RECORD_MODULE = 'kafkajs/src/protocol/recordBatch/record/v0/index.js';
 export const ENCODER_MODULE = 'kafkajs/src/protocol/encoder.js';
 
-/** What kafkajs' RecordBatch reads from an encoded record. */
+/** What kafkajs reads from an encoded part (a record, a request body): its Encoder. */
 export interface EncodedRecord {
   buf: Buffer;
   offset: number;
   readonly buffer: Buffer;
+}
+
+const encoderPrototype = (require(ENCODER_MODULE) as { prototype: object }).prototype;
+
+/** A finished buffer in the shape of kafkajs' Encoder, without copying it. */
+export function asKafkajsEncoder(buf: Buffer): EncodedRecord {
+  const encoded = Object.create(encoderPrototype) as EncodedRecord;
+  encoded.buf = buf;
+  encoded.offset = buf.length;
+  return encoded;
 }
 
 export interface RecordInput {
@@ -61,8 +71,6 @@ export interface FastRecordEncoder extends RecordEncoder {
 const NON_ASCII = /[\u0080-\uffff]/;
 
 export function createRecordEncoder(stock: RecordEncoder = stockRecordEncoder()): FastRecordEncoder {
-  const prototype = (require(ENCODER_MODULE) as { prototype: object }).prototype;
-
   function headerBlock(headers: Record<string, unknown>, blocks: Map<object, Buffer> | undefined): Buffer | undefined {
     const cached = blocks?.get(headers);
     if (cached) return cached;
@@ -101,11 +109,7 @@ export function createRecordEncoder(stock: RecordEncoder = stockRecordEncoder())
   const encode: RecordEncoder = (record) => {
     const { offsetDelta = 0, timestampDelta = 0, key, value, headers } = record;
     const buf = bytes(key, value, headers, offsetDelta, timestampDelta);
-    if (!buf) return stock(record);
-    const encoded = Object.create(prototype) as EncodedRecord;
-    encoded.buf = buf;
-    encoded.offset = buf.length;
-    return encoded;
+    return buf ? asKafkajsEncoder(buf) : stock(record);
   };
   return Object.assign(encode, {
     bytes: (

@@ -7,13 +7,11 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../src/config.js';
-import { createLocalBroker } from '../src/devstack/broker.js';
-import { devstackHome, projectRoot } from '../src/paths.js';
+import { projectRoot } from '../src/paths.js';
 import { testKafkaAdmin } from './admin.js';
 import { signedBodies } from './bodies.js';
-import { startChild } from './children.js';
 import { runLoad } from './load.js';
+import { BENCH_SECRET, benchKafka, startBridgeChild } from './setup.js';
 
 const { values } = parseArgs({
   options: {
@@ -22,28 +20,13 @@ const { values } = parseArgs({
     top: { type: 'string', default: '25' },
   },
 });
-const SECRET = 'bench-secret';
-const config = loadConfig();
-const brokers = config.kafkaBrokers ?? (await createLocalBroker({ home: devstackHome, log: (l) => console.log(`  ${l}`) }).start()).brokers;
-const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, 'Z');
+const { brokers, stamp } = await benchKafka();
 const prefix = `bench.${stamp}.`;
 const dir = join(projectRoot, 'bench', 'results', 'profiles', stamp);
 
-const bridge = await startChild(
-  process.execPath,
-  ['--cpu-prof', `--cpu-prof-dir=${dir}`, 'bin/popp-bridge.js', 'serve'],
-  {
-    KAFKA_BROKERS: brokers.join(','),
-    PORT: '3104',
-    HOST: '127.0.0.1',
-    TOPIC_PREFIX: prefix,
-    POPP_WEBHOOK_SECRET: SECRET,
-    LOG_LEVEL: 'warn',
-  },
-  /listening on/,
-);
+const bridge = await startBridgeChild({ brokers, port: 3104, prefix, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
 const seconds = Number(values.seconds);
-const load = await runLoad('http://127.0.0.1:3104/webhooks/popp', signedBodies(Math.max(50_000, seconds * 15_000), SECRET), {
+const load = await runLoad('http://127.0.0.1:3104/webhooks/popp', signedBodies(Math.max(50_000, seconds * 15_000), BENCH_SECRET), {
   connections: Number(values.connections),
   seconds,
 });

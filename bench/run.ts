@@ -8,15 +8,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../src/config.js';
-import { createLocalBroker } from '../src/devstack/broker.js';
-import { devstackHome, projectRoot } from '../src/paths.js';
+import { projectRoot } from '../src/paths.js';
 import { testKafkaAdmin } from './admin.js';
 import { signedBodies } from './bodies.js';
 import { startChild } from './children.js';
 import { endToEnd } from './end-to-end.js';
 import { type LoadResult, runLoad } from './load.js';
 import { rssOverEvents } from './memory.js';
+import { BENCH_SECRET, benchKafka, startBridgeChild } from './setup.js';
 
 const { values } = parseArgs({
   options: {
@@ -31,14 +30,11 @@ const { values } = parseArgs({
 const seconds = Number(values.seconds);
 const warmup = Number(values.warmup);
 const connections = Number(values.connections);
-const SECRET = 'bench-secret';
 // Unique events for the ceiling's 3 s warm-up and 10 s at up to 30,000 requests/s.
 const WARMUP_POOL = 100_000;
 const POOL = 300_000;
 
-const config = loadConfig();
-const brokers = config.kafkaBrokers ?? (await createLocalBroker({ home: devstackHome, log: (l) => console.log(`  ${l}`) }).start()).brokers;
-const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, 'Z');
+const { brokers, stamp } = await benchKafka();
 const prefix = `bench.${stamp}.`;
 const naivePrefix = `bench.${stamp}.naive.`;
 const admin = await testKafkaAdmin(brokers);
@@ -49,7 +45,7 @@ console.log(`popp-bridge benchmark: ${connections} connections, ${warmup} s warm
 async function measure(name: string, url: string): Promise<LoadResult> {
   // Signed afresh for each row and dropped after it: held through the end-to-end phase, a heap of
   // this size would put this process's garbage-collection pauses into the latencies it measures.
-  const bodies = signedBodies(WARMUP_POOL + POOL, SECRET);
+  const bodies = signedBodies(WARMUP_POOL + POOL, BENCH_SECRET);
   process.stdout.write(`  ${name}: warming up… `);
   await runLoad(url, bodies.slice(POOL), { connections, seconds: warmup });
   process.stdout.write('measuring… ');
@@ -63,19 +59,7 @@ const ceiling = await startChild(process.execPath, [...tsx, 'bench/servers/ceili
 rows.push({ name: 'ceiling', ...(await measure('ceiling', 'http://127.0.0.1:3101/webhooks/popp')) });
 await ceiling.stop();
 
-const bridge = await startChild(
-  process.execPath,
-  ['bin/popp-bridge.js', 'serve'],
-  {
-    KAFKA_BROKERS: brokers.join(','),
-    PORT: '3102',
-    HOST: '127.0.0.1',
-    TOPIC_PREFIX: prefix,
-    POPP_WEBHOOK_SECRET: SECRET,
-    LOG_LEVEL: 'warn',
-  },
-  /listening on/,
-);
+const bridge = await startBridgeChild({ brokers, port: 3102, prefix });
 rows.push({ name: 'bridge', ...(await measure('bridge', 'http://127.0.0.1:3102/webhooks/popp')) });
 const rowRssMb = bridge.rssMb();
 process.stdout.write(`  end-to-end at ${values.rate} events/s… `);
@@ -83,7 +67,7 @@ const e2e = await endToEnd({
   url: 'http://127.0.0.1:3102/webhooks/popp',
   brokers,
   topic: `${prefix}events`,
-  secret: SECRET,
+  secret: BENCH_SECRET,
   ratePerSec: Number(values.rate),
   seconds: Number(values['e2e-seconds']),
 });
@@ -94,7 +78,7 @@ const memory = await rssOverEvents('http://127.0.0.1:3102/webhooks/popp', bridge
   events,
   chunk: Math.max(1, Math.min(100_000, Math.ceil(events / 10))),
   connections,
-  secret: SECRET,
+  secret: BENCH_SECRET,
   onSample: (sample) => process.stdout.write(` ${sample.rssMb}`),
 });
 console.log(memory.failed > 0 ? ` (${memory.failed} requests failed)` : '');
@@ -103,7 +87,7 @@ await bridge.stop();
 
 const naive = await startChild(
   process.execPath,
-  [...tsx, 'bench/servers/naive.ts', '3103', brokers.join(','), naivePrefix, SECRET],
+  [...tsx, 'bench/servers/naive.ts', '3103', brokers.join(','), naivePrefix, BENCH_SECRET],
   {},
   /listening/,
 );

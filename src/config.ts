@@ -33,6 +33,8 @@ export interface Config {
   /** SIGTERM: readiness 503 for `drainMs` (the load balancer stops sending), then close, all within `timeoutMs`. */
   shutdown: { drainMs: number; timeoutMs: number };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** The admin listener (console, its API, /metrics), apart from the webhook port. No token: the console is off. */
+  admin: { host: string; port: number; consoleToken: string | undefined };
 }
 
 export type Env = Record<string, string | undefined>;
@@ -71,6 +73,9 @@ export const ENV_VARIABLES = [
   'SHUTDOWN_DRAIN_MS',
   'SHUTDOWN_TIMEOUT_MS',
   'LOG_LEVEL',
+  'ADMIN_HOST',
+  'ADMIN_PORT',
+  'CONSOLE_TOKEN',
 ] as const;
 
 /** A bad value: start-up stops with this one line. */
@@ -129,6 +134,9 @@ export function loadConfig(env: Env = process.env): Config {
   // An event without a schema has no schema id: it cannot be written in the wire format.
   if (unknownEventPolicy === 'publish' && env.SCHEMA_REGISTRY_URL)
     fail('UNKNOWN_EVENT_POLICY=publish cannot be used with SCHEMA_REGISTRY_URL');
+  // A short token is guessable by anyone who reaches the admin port: the console holds candidates' data.
+  const consoleToken = env.CONSOLE_TOKEN || undefined;
+  if (consoleToken !== undefined && consoleToken.length < 16) fail('CONSOLE_TOKEN must be at least 16 characters');
 
   return {
     port: int(env, 'PORT', 3000, 0, 65535),
@@ -177,6 +185,7 @@ export function loadConfig(env: Env = process.env): Config {
       timeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 30_000, 1_000, 600_000),
     },
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    admin: { host: env.ADMIN_HOST || '127.0.0.1', port: int(env, 'ADMIN_PORT', 3001, 0, 65535), consoleToken },
   };
 }
 

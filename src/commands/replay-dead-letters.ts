@@ -16,6 +16,8 @@ export interface ReplayCommandOptions {
   brokers: string[];
   schemasDir?: string;
   dryRun?: boolean;
+  /** Replay only the dead letter at this partition and offset (the console's "replay this one"). */
+  only?: { partition: number; offset: string };
   print: (line: string) => void;
 }
 
@@ -52,7 +54,10 @@ export async function replayDeadLettersCommand(options: ReplayCommandOptions): P
     const summary = await replayDeadLetters({
       async readDeadLetters() {
         const deadLetters: StoredRecord[] = [];
-        const onRecord = (record: StoredRecord) => deadLetters.push(record);
+        const { only } = options;
+        const onRecord = (record: StoredRecord) => {
+          if (!only || (record.partition === only.partition && record.offset === only.offset)) deadLetters.push(record);
+        };
         await readSnapshot(kafka, admin, {
           topics: [config.topics.deadLetter],
           onRecord,

@@ -68,7 +68,14 @@ export function pageRoutes(deps: ConsoleDeps, auth: ConsoleAuth): RouteTable {
       handler: async (request, reply) => {
         const filters = eventFiltersOf(request.query as Query);
         const page = await deps.log.events(filters);
-        const data = { page, filters, params: paramsOf(request), knownTypes: deps.knownTypes, categories: deps.categories };
+        const data = {
+          page,
+          filters,
+          params: paramsOf(request),
+          knownTypes: deps.knownTypes,
+          categories: deps.categories,
+          topic: deps.topics.log,
+        };
         return send(reply, eventsPage(data, csrfOfSession(request)));
       },
     },

@@ -53,14 +53,14 @@ export function deadLettersPage(
 export function replayPage(run: ReplayRun, csrf: string): string {
   const { summary } = run;
   const failing = Object.entries(summary.stillFailing);
-  const which = run.only ? html`the dead letter at partition ${run.only.partition}, offset ${run.only.offset}` : html`every dead letter`;
+  const which = run.only ? html`The dead letter at partition ${run.only.partition}, offset ${run.only.offset}` : html`Every dead letter`;
   const fields: Record<string, string | number> = {
     mode: 'replay',
     ...(run.only && { partition: run.only.partition, offset: run.only.offset }),
   };
   const body = html`
     <h1>${run.dryRun ? 'Replay: dry run' : 'Replay done'}</h1>
-    <p class="lead">${which} checked against the current <code>schemas/</code>, with the code of <code>popp-bridge replay-dead-letters</code> (${run.elapsedMs} ms).</p>
+    <p class="lead">${which}, checked against the current <code>schemas/</code>, with the code of <code>popp-bridge replay-dead-letters</code> (${run.elapsedMs} ms).</p>
     <div class="card">
       <dl class="kv">
         <dt>Dead letters read</dt><dd>${formatCount(summary.deadLetters)}</dd>

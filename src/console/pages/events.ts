@@ -8,6 +8,7 @@ export interface EventsPageData {
   params: URLSearchParams;
   knownTypes: readonly string[];
   categories: readonly string[];
+  topic: string;
 }
 
 export function eventsPage(data: EventsPageData, csrf: string): string {
@@ -20,7 +21,7 @@ export function eventsPage(data: EventsPageData, csrf: string): string {
     )}</select></label>`;
   const body: Html = html`
     <h1>Events</h1>
-    <p class="lead">The log topic, newest first. Lists show ids and metadata only; a payload opens on its button.</p>
+    <p class="lead">The log topic <code>${data.topic}</code>, newest first. Lists show ids and metadata only; a payload opens on its button.</p>
     <div class="card">
       <form class="filters" method="get" action="/console/events">
         ${select('type', 'Type', data.knownTypes, filters.type)}

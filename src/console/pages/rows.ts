@@ -6,7 +6,7 @@ import type { RecordRow, RowPage } from '../queries.js';
 export function eventTable(rows: readonly RecordRow[], csrf: string, options: { recordLinks?: boolean } = {}): Html {
   if (rows.length === 0) return html`<p class="muted">No events match.</p>`;
   return html`<table class="events">
-    <thead><tr><th>Time (UTC)</th><th>Type</th><th>Category</th><th>Record</th><th>Organization</th><th>Event id</th><th>Topic / partition / offset</th><th></th></tr></thead>
+    <thead><tr><th>Time (UTC)</th><th>Type</th><th>Category</th><th>Record</th><th>Organization</th><th>Event id</th><th>Partition / offset</th><th></th></tr></thead>
     <tbody>
       ${rows.map(
         (row) => html`<tr>
@@ -20,7 +20,7 @@ export function eventTable(rows: readonly RecordRow[], csrf: string, options: { 
           }</td>
           <td class="mono">${row.organizationId ?? '—'}</td>
           <td class="mono">${row.eventId ?? '—'}</td>
-          <td class="mono nowrap">${row.topic} / ${row.partition} / ${row.offset}</td>
+          <td class="mono nowrap" title="${row.topic}">${row.partition} / ${row.offset}</td>
           <td>${payloadButton(row, csrf)}</td>
         </tr>`,
       )}

@@ -11,7 +11,15 @@ const TOKEN = 'a-console-token-for-tests';
 /** The admin app on stubbed reads (the real security layer and pages): a one-record log topic and nothing else. */
 function setup() {
   const lines: string[] = [];
-  const logger = pino({ level: 'info' }, new Writable({ write: (chunk, _e, done) => done(undefined, void lines.push(String(chunk))) }));
+  const logger = pino(
+    { level: 'info' },
+    new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    }),
+  );
   const record = {
     topic: 'popp.events',
     partition: 0,
@@ -42,7 +50,13 @@ function setup() {
     groups: async () => [],
     replay: async (options) => {
       replays.push(options);
-      return { ...options, only: options.only, summary: { deadLetters: 0, published: 0, alreadyPublished: 0, repeated: 0, stillFailing: {} }, lines: [], elapsedMs: 1 };
+      return {
+        ...options,
+        only: options.only,
+        summary: { deadLetters: 0, published: 0, alreadyPublished: 0, repeated: 0, stillFailing: {} },
+        lines: [],
+        elapsedMs: 1,
+      };
     },
     knownTypes: ['CONVERSATION_STARTED'],
     categories: ['conversation'],
@@ -55,10 +69,16 @@ function setup() {
 
 const bearer = { authorization: `Bearer ${TOKEN}` };
 const samplePath = (url: string) => url.replace(':recordId', 'conv_1');
-const bodyFor = (url: string) => (url.endsWith('/replay') ? { dryRun: true, mode: 'dry-run' } : { topic: 'popp.events', partition: 0, offset: '0' });
+const bodyFor = (url: string) =>
+  url.endsWith('/replay') ? { dryRun: true, mode: 'dry-run' } : { topic: 'popp.events', partition: 0, offset: '0' };
 
 async function login(app: ReturnType<typeof setup>['app']) {
-  const response = await app.inject({ method: 'POST', url: '/console/login', payload: `token=${TOKEN}&next=%2Fconsole%2Fevents`, headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' } });
+  const response = await app.inject({
+    method: 'POST',
+    url: '/console/login',
+    payload: `token=${TOKEN}&next=%2Fconsole%2Fevents`,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
+  });
   const cookie = String(response.headers['set-cookie']).split(';')[0] as string;
   return { response, cookie };
 }
@@ -69,8 +89,17 @@ describe('console security', () => {
     const guarded = consoleRoutes.filter((route) => !route.open);
     expect(guarded.length).toBeGreaterThanOrEqual(12);
     for (const route of guarded) {
-      for (const headers of [{}, { authorization: 'Bearer not-the-token-at-all' }, { cookie: 'popp_console=1700000000000.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }]) {
-        const response = await app.inject({ method: route.method, url: samplePath(route.url), headers, ...(route.method === 'POST' && { payload: bodyFor(route.url) }) });
+      for (const headers of [
+        {},
+        { authorization: 'Bearer not-the-token-at-all' },
+        { cookie: 'popp_console=1700000000000.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
+      ]) {
+        const response = await app.inject({
+          method: route.method,
+          url: samplePath(route.url),
+          headers,
+          ...(route.method === 'POST' && { payload: bodyFor(route.url) }),
+        });
         expect(response.statusCode, `${route.method} ${route.url}`).toBe(401);
         expect(response.body).not.toContain('Ada Lovelace');
       }
@@ -80,10 +109,22 @@ describe('console security', () => {
   it('refuses every console POST from another site, even with the token', async () => {
     const { app, consoleRoutes, replays } = setup();
     const posts = consoleRoutes.filter((route) => route.method === 'POST');
-    expect(posts.map((r) => r.url)).toEqual(expect.arrayContaining(['/console/login', '/console/payload', '/console/dead-letters/replay', '/console/api/replay']));
+    expect(posts.map((r) => r.url)).toEqual(
+      expect.arrayContaining(['/console/login', '/console/payload', '/console/dead-letters/replay', '/console/api/replay']),
+    );
     for (const route of posts) {
-      for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'https://evil.example' }, { origin: 'null' }]) {
-        const response = await app.inject({ method: 'POST', url: route.url, headers: { ...bearer, ...headers }, payload: bodyFor(route.url) });
+      for (const headers of [
+        { 'sec-fetch-site': 'cross-site' },
+        { 'sec-fetch-site': 'same-site' },
+        { origin: 'https://evil.example' },
+        { origin: 'null' },
+      ]) {
+        const response = await app.inject({
+          method: 'POST',
+          url: route.url,
+          headers: { ...bearer, ...headers },
+          payload: bodyFor(route.url),
+        });
         expect(response.statusCode, `${route.url} ${JSON.stringify(headers)}`).toBe(403);
         expect(response.json()).toMatchObject({ error: 'cross_site_request' });
       }
@@ -93,7 +134,12 @@ describe('console security', () => {
 
   it('logs in with one form into an HttpOnly SameSite cookie that is not the token, and then needs the form token on POSTs', async () => {
     const { app, replays } = setup();
-    const wrong = await app.inject({ method: 'POST', url: '/console/login', payload: 'token=nope', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const wrong = await app.inject({
+      method: 'POST',
+      url: '/console/login',
+      payload: 'token=nope',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(wrong.statusCode).toBe(401);
     const { response, cookie } = await login(app);
     expect(response.statusCode).toBe(303);
@@ -108,14 +154,26 @@ describe('console security', () => {
     const form = { 'content-type': 'application/x-www-form-urlencoded', cookie, 'sec-fetch-site': 'same-origin' };
     const withoutCsrf = await app.inject({ method: 'POST', url: '/console/dead-letters/replay', headers: form, payload: 'mode=dry-run' });
     expect(withoutCsrf.statusCode).toBe(403);
-    const withCsrf = await app.inject({ method: 'POST', url: '/console/dead-letters/replay', headers: form, payload: `mode=dry-run&_csrf=${csrf}` });
+    const withCsrf = await app.inject({
+      method: 'POST',
+      url: '/console/dead-letters/replay',
+      headers: form,
+      payload: `mode=dry-run&_csrf=${csrf}`,
+    });
     expect(withCsrf.statusCode).toBe(200);
     expect(replays).toEqual([{ dryRun: true, only: undefined }]);
   });
 
   it('sends a strict CSP, no-store and no script on every page', async () => {
     const { app } = setup();
-    for (const url of ['/console/', '/console/events', '/console/records/conv_1', '/console/dead-letters', '/console/groups', '/console/login']) {
+    for (const url of [
+      '/console/',
+      '/console/events',
+      '/console/records/conv_1',
+      '/console/dead-letters',
+      '/console/groups',
+      '/console/login',
+    ]) {
       const response = await app.inject({ url, headers: bearer });
       expect(response.statusCode, url).toBe(200);
       expect(response.headers['content-security-policy']).toBe(
@@ -132,7 +190,12 @@ describe('console security', () => {
     expect(list.body).toContain('evt-1');
     expect(list.body).not.toContain('Ada Lovelace');
     expect(lines.join('')).not.toContain('payload viewed');
-    const payload = await app.inject({ method: 'POST', url: '/console/api/payload', headers: bearer, payload: { topic: 'popp.events', partition: 0, offset: '0' } });
+    const payload = await app.inject({
+      method: 'POST',
+      url: '/console/api/payload',
+      headers: bearer,
+      payload: { topic: 'popp.events', partition: 0, offset: '0' },
+    });
     expect(payload.statusCode).toBe(200);
     expect(payload.headers['cache-control']).toBe('no-store');
     expect(payload.json().body).toContain('Ada Lovelace');
@@ -140,7 +203,12 @@ describe('console security', () => {
     expect(viewed).toHaveLength(1);
     expect(viewed[0]).toMatchObject({ eventId: 'evt-1' });
     expect(lines.join('')).not.toContain('Ada Lovelace');
-    const elsewhere = await app.inject({ method: 'POST', url: '/console/api/payload', headers: bearer, payload: { topic: 'other.topic', partition: 0, offset: '0' } });
+    const elsewhere = await app.inject({
+      method: 'POST',
+      url: '/console/api/payload',
+      headers: bearer,
+      payload: { topic: 'other.topic', partition: 0, offset: '0' },
+    });
     expect(elsewhere.statusCode).toBe(404);
   });
 

@@ -1,4 +1,6 @@
+import { createRequire } from 'node:module';
 import type { Kafka } from 'kafkajs';
+import { decodeFetchV11, type FetchedPartition } from './fetch-decoder.js';
 import { headerStrings } from './headers.js';
 import type { StoredRecord } from './topic-reader.js';
 
@@ -26,6 +28,8 @@ interface RawRecord {
   isControlRecord?: boolean;
 }
 interface RawBroker {
+  versions?: Record<number, { minVersion: number; maxVersion: number }>;
+  connectionPool: { send(request: object): Promise<unknown> };
   fetch(request: {
     maxWaitTime: number;
     minBytes: number;
@@ -43,6 +47,46 @@ interface RawCluster {
 }
 
 const PARTITION_MAX_BYTES = 4 * 1024 * 1024;
+const FETCH_API_KEY = 1;
+const require = createRequire(import.meta.url);
+
+/**
+ * One Fetch of `wanted` from a leader. With Fetch v11 (Kafka 2.3 and later)
+ * the answer is decoded by our own decoder, which skips what lies before each
+ * range; otherwise kafkajs' own fetch decodes everything.
+ */
+async function fetchOnce(
+  broker: RawBroker,
+  topic: string,
+  wanted: Map<number, { from: number; to: number }>,
+): Promise<Map<number, FetchedPartition>> {
+  const partitions = [...wanted].map(([partition, { from }]) => ({ partition, fetchOffset: String(from), maxBytes: PARTITION_MAX_BYTES }));
+  const request = { maxWaitTime: 0, minBytes: 0, maxBytes: 16 * 1024 * 1024, topics: [{ topic, partitions }] };
+  if ((broker.versions?.[FETCH_API_KEY]?.maxVersion ?? 0) >= 11) {
+    const fetchV11 = require('kafkajs/src/protocol/requests/fetch/v11/request') as (options: object) => object;
+    return (await broker.connectionPool.send({
+      request: fetchV11({ replicaId: -1, isolationLevel: 1, ...request }),
+      response: {
+        decode: async (raw: Buffer) => ({ raw, clientSideThrottleTime: 0 }),
+        parse: ({ raw }: { raw: Buffer }) => decodeFetchV11(raw, topic, wanted),
+      },
+      requestTimeout: 30_000,
+    })) as Map<number, FetchedPartition>;
+  }
+  const { responses } = await broker.fetch(request);
+  const out = new Map<number, FetchedPartition>();
+  for (const response of responses) {
+    for (const { partition, messages } of response.partitions) {
+      const range = wanted.get(partition);
+      if (!range || response.topicName !== topic) continue;
+      const records = messages
+        .filter((m) => Number(m.offset) >= range.from && Number(m.offset) < range.to && !m.isControlRecord)
+        .map((m) => toStored(topic, partition, m));
+      out.set(partition, { records, lastOffset: messages.length > 0 ? Number(messages.at(-1)?.offset) : undefined });
+    }
+  }
+  return out;
+}
 
 /**
  * Reads offset ranges straight from the partition leaders, without a consumer
@@ -65,39 +109,21 @@ export async function createPartitionFetcher(kafka: Kafka): Promise<PartitionFet
     const ends = new Map(ranges.map((range) => [range.partition, range.to]));
     for (const range of ranges) out.set(range.partition, []);
     while (next.size > 0) {
-      const partitions = [...next].map(([partition, offset]) => ({
-        partition,
-        fetchOffset: String(offset),
-        maxBytes: PARTITION_MAX_BYTES,
-      }));
-      const { responses } = await broker.fetch({
-        maxWaitTime: 0,
-        minBytes: 0,
-        maxBytes: 16 * 1024 * 1024,
-        topics: [{ topic, partitions }],
-      });
-      const answered = new Set<number>();
-      for (const response of responses) {
-        for (const { partition, messages } of response.partitions) {
-          const from = next.get(partition);
-          const to = ends.get(partition);
-          if (from === undefined || to === undefined) continue;
-          const list = out.get(partition) as StoredRecord[];
-          for (const message of messages) {
-            const offset = Number(message.offset);
-            // A fetch starts at the batch holding `from`, so earlier records come too.
-            if (offset < from || offset >= to || message.isControlRecord) continue;
-            list.push(toStored(topic, partition, message));
-          }
-          answered.add(partition);
-          const after = messages.length === 0 ? to : Number(messages.at(-1)?.offset) + 1;
-          // Nothing more (end of the log) or the range is complete.
-          if (after >= to || after <= from) next.delete(partition);
-          else next.set(partition, after);
-        }
+      const wanted = new Map([...next].map(([partition, from]) => [partition, { from, to: ends.get(partition) as number }]));
+      const answer = await fetchOnce(broker, topic, wanted);
+      let answered = 0;
+      for (const [partition, { records, lastOffset }] of answer) {
+        const range = wanted.get(partition);
+        if (!range) continue;
+        answered++;
+        out.get(partition)?.push(...records);
+        const after = lastOffset === undefined ? range.to : lastOffset + 1;
+        // Nothing more (end of the log) or the range is complete.
+        if (after >= range.to || after <= range.from) next.delete(partition);
+        else next.set(partition, after);
       }
-      // A partition the broker left out of its answer (size bound): asked again; none answered: stop.
-      if (answered.size === 0) break;
+      // A partition the broker left out of its answer (size bound) is asked again; none answered: stop.
+      if (answered === 0) break;
     }
   }
 

@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
 import { type Config, loadConfig } from '../config.js';
-import { createLocalBroker } from '../devstack/broker.js';
 import { createCatalogue } from '../events/catalogue.js';
 import { createKafka } from '../kafka/client.js';
 import { javaCompatiblePartitioner } from '../kafka/partitioner.js';
@@ -109,6 +108,7 @@ export async function replayCommand(args: string[], print: (line: string) => voi
   const config = loadConfig();
   let brokers = config.kafkaBrokers;
   if (!brokers) {
+    const { createLocalBroker } = await import('../devstack/broker.js');
     brokers = (await createLocalBroker({ home: devstackHome, log: (line) => print(`  ${line}`) }).start()).brokers;
     print(`No KAFKA_BROKERS given: using the local development broker on ${brokers.join(',')}.`);
   }

@@ -6,11 +6,9 @@ import type { Config } from './config.js';
 import { createCatalogue } from './events/catalogue.js';
 import { createKafka } from './kafka/client.js';
 import { createReadiness } from './kafka/health.js';
-import { installKafkajsEncoders } from './kafka/kafkajs-encoders.js';
-import { javaCompatiblePartitioner } from './kafka/partitioner.js';
 import { createBatchingPublisher } from './kafka/publisher.js';
 import { createValueCodec } from './kafka/registry-startup.js';
-import { createTopicEnsurer } from './kafka/topics.js';
+import { createTopicEnsurer, maxMessageBytesFor } from './kafka/topics.js';
 import { createMetrics } from './metrics.js';
 import { schemasDir as defaultSchemasDir } from './paths.js';
 import { waitUntilReady } from './wait-until-ready.js';
@@ -53,21 +51,15 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     ssl: config.kafka.ssl,
     sasl: config.kafka.sasl,
     publishTimeoutMs: config.publishTimeoutMs,
+    fastEncoders: config.kafka.fastEncoders,
     log: (level, message, extra) => logger[level](extra, message),
   });
-  const encoders = await installKafkajsEncoders();
-  if (!encoders.record || !encoders.produce || !encoders.growth)
-    logger.warn(encoders, 'kafkajs encoders left as shipped (slower): self-check failed or kafkajs already producing');
   const admin = kafka.admin();
-  const producer = kafka.producer({
-    createPartitioner: javaCompatiblePartitioner,
-    allowAutoTopicCreation: false,
-    idempotent: false,
-  });
+  const producer = kafka.producer();
   const topics = createTopicEnsurer(admin, {
     partitions: config.topics.partitions,
     replicationFactor: config.topics.replicationFactor,
-    maxMessageBytes: config.maxBodyBytes + 65_536,
+    maxMessageBytes: maxMessageBytesFor(config.maxBodyBytes),
   });
   const bridgeTopics = [
     ...catalogue.knownTypes.map((type) => catalogue.topicFor(type)),

@@ -2,11 +2,10 @@ import { parseArgs } from 'node:util';
 import { type Config, loadConfig } from '../config.js';
 import { createCatalogue } from '../events/catalogue.js';
 import { createKafka } from '../kafka/client.js';
-import { javaCompatiblePartitioner } from '../kafka/partitioner.js';
 import { createBatchingPublisher } from '../kafka/publisher.js';
 import { createValueCodec } from '../kafka/registry-startup.js';
 import { readSnapshot, type StoredRecord } from '../kafka/topic-reader.js';
-import { createTopicEnsurer } from '../kafka/topics.js';
+import { createTopicEnsurer, maxMessageBytesFor } from '../kafka/topics.js';
 import { schemasDir as defaultSchemasDir, devstackHome } from '../paths.js';
 import { type ReplaySummary, replayDeadLetters } from '../webhook/replay.js';
 
@@ -24,11 +23,11 @@ export async function replayDeadLettersCommand(options: ReplayCommandOptions): P
   const catalogue = createCatalogue({ schemasDir: options.schemasDir ?? defaultSchemasDir, topicPrefix: config.topics.prefix });
   const kafka = createKafka({ ...config.kafka, brokers: options.brokers, publishTimeoutMs: config.publishTimeoutMs });
   const admin = kafka.admin();
-  const producer = kafka.producer({ createPartitioner: javaCompatiblePartitioner, allowAutoTopicCreation: false, idempotent: false });
+  const producer = kafka.producer();
   const topics = createTopicEnsurer(admin, {
     partitions: config.topics.partitions,
     replicationFactor: config.topics.replicationFactor,
-    maxMessageBytes: config.maxBodyBytes + 65_536,
+    maxMessageBytes: maxMessageBytesFor(config.maxBodyBytes),
   });
   await admin.connect();
   try {

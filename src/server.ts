@@ -40,7 +40,7 @@ export interface BridgeOptions {
 /** Wires the real parts (Kafka, stores, clock) into the app, waits for Kafka and its topics, then listens. */
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const { config } = options;
-  // Redaction is a second line of defence: nothing logs these on purpose (issue 6: secrets never logged).
+  // Redaction is a second line of defence: nothing logs these on purpose (secrets never reach logs).
   const redact = { paths: ['*.headers["x-signature"]', '*.password', '*.secret', '*.secrets'], censor: '[redacted]' };
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'popp-bridge' }, redact });
   const catalogue = createCatalogue({ schemasDir: options.schemasDir ?? defaultSchemasDir, topicPrefix: config.topics.prefix });

@@ -56,11 +56,16 @@ export function createLocalService(spec: ServiceSpec): LocalService {
     return undefined;
   }
 
-  /** Polls until it answers; fails early, quoting its log, if the process dies. */
-  async function waitReady(pid: number, exited: () => boolean, logFrom: number): Promise<void> {
+  /**
+   * Polls until it answers; fails early, quoting its log, if the process dies.
+   * `exited` is known for a child we just started (its command line may not
+   * show the marker yet: redis-server retitles itself once running); for a
+   * process found by its pid file the marker must still match.
+   */
+  async function waitReady(pid: number, exited: (() => boolean) | undefined, logFrom: number): Promise<void> {
     const deadline = Date.now() + spec.readyTimeoutMs;
     while (Date.now() < deadline) {
-      if (exited() || !isOurProcess(pid, spec.marker)) {
+      if (exited ? exited() : !isOurProcess(pid, spec.marker)) {
         await removeFile(pidFile);
         throw new Error(`${name} exited while starting; from ${logFile}:\n${await failureOf(logFile, logFrom)}`);
       }
@@ -104,7 +109,7 @@ export function createLocalService(spec: ServiceSpec): LocalService {
         const pid = await livePid();
         if (pid === undefined) return launch();
         // Ours and alive: usually answering at once; still starting if its starter was interrupted, so wait.
-        await waitReady(pid, () => false, Math.max(0, (await fileSize(logFile)) - 20_000));
+        await waitReady(pid, undefined, Math.max(0, (await fileSize(logFile)) - 20_000));
         return { reused: true, pid };
       });
     },

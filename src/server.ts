@@ -2,13 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
 import { buildApp } from './app.js';
 import { createBackpressure } from './backpressure.js';
+import { createBridgeKafka } from './bridge-kafka.js';
 import type { Config } from './config.js';
 import { createCatalogue } from './events/catalogue.js';
-import { createKafka } from './kafka/client.js';
 import { createReadiness } from './kafka/health.js';
 import { createBatchingPublisher } from './kafka/publisher.js';
 import { createValueCodec } from './kafka/registry-startup.js';
-import { createTopicEnsurer, maxMessageBytesFor } from './kafka/topics.js';
 import { createMetrics } from './metrics.js';
 import { schemasDir as defaultSchemasDir } from './paths.js';
 import { waitUntilReady } from './wait-until-ready.js';
@@ -45,22 +44,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'popp-bridge' }, redact });
   const catalogue = createCatalogue({ schemasDir: options.schemasDir ?? defaultSchemasDir, topicPrefix: config.topics.prefix });
   const metrics = createMetrics();
-  const kafka = createKafka({
-    brokers: options.brokers,
-    clientId: config.kafka.clientId,
-    ssl: config.kafka.ssl,
-    sasl: config.kafka.sasl,
-    publishTimeoutMs: config.publishTimeoutMs,
-    fastEncoders: config.kafka.fastEncoders,
-    log: (level, message, extra) => logger[level](extra, message),
-  });
-  const admin = kafka.admin();
-  const producer = kafka.producer();
-  const topics = createTopicEnsurer(admin, {
-    partitions: config.topics.partitions,
-    replicationFactor: config.topics.replicationFactor,
-    maxMessageBytes: maxMessageBytesFor(config.maxBodyBytes),
-  });
+  const { admin, producer, topics } = createBridgeKafka(config, options.brokers, (level, message, extra) => logger[level](extra, message));
   const bridgeTopics = [
     ...catalogue.knownTypes.map((type) => catalogue.topicFor(type)),
     ...(config.topics.eventLog ? [config.topics.eventLog] : []),

@@ -1,11 +1,10 @@
 import { parseArgs } from 'node:util';
+import { createBridgeKafka } from '../bridge-kafka.js';
 import { type Config, loadConfig } from '../config.js';
 import { createCatalogue } from '../events/catalogue.js';
-import { createKafka } from '../kafka/client.js';
 import { createBatchingPublisher } from '../kafka/publisher.js';
 import { createValueCodec } from '../kafka/registry-startup.js';
 import { readSnapshot, type StoredRecord } from '../kafka/topic-reader.js';
-import { createTopicEnsurer, maxMessageBytesFor } from '../kafka/topics.js';
 import { schemasDir as defaultSchemasDir, devstackHome } from '../paths.js';
 import { type ReplaySummary, replayDeadLetters } from '../webhook/replay.js';
 
@@ -21,14 +20,7 @@ export interface ReplayCommandOptions {
 export async function replayDeadLettersCommand(options: ReplayCommandOptions): Promise<ReplaySummary> {
   const { config, print } = options;
   const catalogue = createCatalogue({ schemasDir: options.schemasDir ?? defaultSchemasDir, topicPrefix: config.topics.prefix });
-  const kafka = createKafka({ ...config.kafka, brokers: options.brokers, publishTimeoutMs: config.publishTimeoutMs });
-  const admin = kafka.admin();
-  const producer = kafka.producer();
-  const topics = createTopicEnsurer(admin, {
-    partitions: config.topics.partitions,
-    replicationFactor: config.topics.replicationFactor,
-    maxMessageBytes: maxMessageBytesFor(config.maxBodyBytes),
-  });
+  const { kafka, admin, producer, topics } = createBridgeKafka(config, options.brokers);
   await admin.connect();
   try {
     if (!(await admin.listTopics()).includes(config.topics.deadLetter)) {

@@ -13,6 +13,9 @@ export const COMPATIBILITY_LEVELS = [
 export type Compatibility = (typeof COMPATIBILITY_LEVELS)[number];
 
 const TOPIC = '^[a-zA-Z0-9._-]{0,249}$';
+/** Text never quoted in an error message: a password, or a URL that may carry one. */
+const secretText = (help: string) => ({ kind: 'text', secret: true, help }) as const;
+
 const TOPIC_HELP = 'a Kafka topic name (letters, digits, ".", "_" and "-")';
 
 /**
@@ -52,7 +55,7 @@ export const VARIABLES = {
     help: 'SASL for managed clusters, with `KAFKA_SASL_USERNAME` and `KAFKA_SASL_PASSWORD`',
   },
   KAFKA_SASL_USERNAME: { kind: 'text', help: 'with `KAFKA_SASL_MECHANISM`' },
-  KAFKA_SASL_PASSWORD: { kind: 'text', secret: true, help: 'with `KAFKA_SASL_MECHANISM`' },
+  KAFKA_SASL_PASSWORD: secretText('with `KAFKA_SASL_MECHANISM`'),
   KAFKA_FAST_ENCODERS: {
     kind: 'bool',
     default: true,
@@ -89,7 +92,7 @@ export const VARIABLES = {
     help: 'a Confluent-compatible schema registry: values are written in the Confluent wire format',
   },
   SCHEMA_REGISTRY_USERNAME: { kind: 'text', help: 'basic auth for the registry (optional)' },
-  SCHEMA_REGISTRY_PASSWORD: { kind: 'text', secret: true, help: 'basic auth for the registry (optional)' },
+  SCHEMA_REGISTRY_PASSWORD: secretText('basic auth for the registry (optional)'),
   SCHEMA_COMPATIBILITY: {
     kind: 'enum',
     values: COMPATIBILITY_LEVELS,
@@ -102,7 +105,7 @@ export const VARIABLES = {
     default: 'memory',
     help: '`redis` is shared by instances and needs `REDIS_URL`',
   },
-  REDIS_URL: { kind: 'text', secret: true, help: 'for `DEDUPE_STORE=redis`' },
+  REDIS_URL: secretText('for `DEDUPE_STORE=redis`'),
   DEDUPE_TTL_SECONDS: { kind: 'int', default: 259_200, min: 1, max: 31_536_000, help: 'how long an `eventId` is remembered (3 days)' },
   DEDUPE_MAX_ENTRIES: { kind: 'int', default: 200_000, min: 1, max: 100_000_000, help: 'bound of the in-memory store' },
   PUBLISH_TIMEOUT_MS: { kind: 'int', default: 10_000, min: 100, max: 600_000, help: 'how long a webhook waits for Kafka; then 503' },

@@ -1,3 +1,4 @@
+import type { RouteHandlerMethod } from 'fastify';
 import type { Activity } from './activity.js';
 import type { GroupRow } from './groups.js';
 import type { ConsoleLog } from './queries.js';
@@ -28,3 +29,6 @@ export interface ConsoleRoute {
   /** Served without a session: the login form and the stylesheet. */
   open?: boolean;
 }
+
+/** A console route as registered: `kind` says what the guard asks of it. */
+export type RouteTable = { method: 'GET' | 'POST'; url: string; kind: 'page' | 'api' | 'open'; handler: RouteHandlerMethod }[];

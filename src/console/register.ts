@@ -1,12 +1,10 @@
-import type { FastifyInstance, RouteHandlerMethod } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { ICON, STYLESHEET } from './assets.js';
 import { createConsoleAuth } from './auth.js';
-import type { ConsoleDeps, ConsoleRoute } from './deps.js';
+import type { ConsoleDeps, ConsoleRoute, RouteTable } from './deps.js';
 import { guard } from './guard.js';
 import { apiRoutes } from './routes-api.js';
 import { pageRoutes } from './routes-pages.js';
-
-export type RouteTable = { method: 'GET' | 'POST'; url: string; kind: 'page' | 'api' | 'open'; handler: RouteHandlerMethod }[];
 
 /** The console's pages and JSON API on the admin listener, every route behind the guard. Returns what it registered. */
 export function registerConsole(app: FastifyInstance, deps: ConsoleDeps): ConsoleRoute[] {

@@ -1,6 +1,6 @@
-import { replayDeadLettersCommand } from '../commands/replay-dead-letters.js';
 import type { Config } from '../config.js';
 import { BridgeError } from '../errors.js';
+import { replayDeadLettersCommand } from '../replay-run.js';
 import type { ReplaySummary } from '../webhook/replay.js';
 
 export interface ReplayRun {

@@ -1,12 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import { BridgeError } from '../errors.js';
-import type { ConsoleDeps } from './deps.js';
+import type { ConsoleDeps, RouteTable } from './deps.js';
 import { coordinates, cursor, eventFiltersOf, text } from './filters.js';
 import { formatCursor } from './log-window.js';
 import { readableBody } from './pages/payload.js';
 import { readPayload } from './payload.js';
 import type { RowPage } from './queries.js';
-import type { RouteTable } from './register.js';
 
 type Query = Record<string, unknown>;
 

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BridgeError } from '../errors.js';
 import type { ConsoleAuth } from './auth.js';
-import type { ConsoleDeps } from './deps.js';
+import type { ConsoleDeps, RouteTable } from './deps.js';
 import { coordinates, cursor, eventFiltersOf, text } from './filters.js';
 import { csrfOfSession } from './guard.js';
 import { deadLettersPage, replayPage } from './pages/dead-letters.js';
@@ -11,7 +11,6 @@ import { loginPage } from './pages/login.js';
 import { overviewPage } from './pages/overview.js';
 import { payloadPage } from './pages/payload.js';
 import { readPayload } from './payload.js';
-import type { RouteTable } from './register.js';
 
 type Query = Record<string, unknown>;
 

@@ -1,8 +1,9 @@
-import type { Admin, Kafka } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 import type { Config } from '../config.js';
 import type { EventCatalogue } from '../events/catalogue.js';
+import type { KafkaParts } from '../kafka/client.js';
 import type { Readiness } from '../kafka/health.js';
-import { createPartitionFetcher, type PartitionFetcher } from '../kafka/partition-fetch.js';
+import type { PartitionFetcher } from '../kafka/partition-fetch.js';
 import type { Metrics } from '../metrics.js';
 import { CATEGORIES, categoryOf } from './categories.js';
 import type { ConsoleDeps } from './deps.js';
@@ -15,7 +16,7 @@ import { serviceStatus, settingsView } from './status.js';
 export interface ConsoleWiring {
   config: Config;
   brokers: string[];
-  kafka: Kafka;
+  kafka: Pick<KafkaParts, 'partitionFetcher'>;
   admin: Admin;
   metrics: Metrics;
   readiness: Readiness;
@@ -32,7 +33,7 @@ export function createConsoleDeps(wiring: ConsoleWiring): { deps: ConsoleDeps; c
   if (!token) return undefined;
   let fetcher: Promise<PartitionFetcher> | undefined;
   const getFetcher = () => {
-    fetcher ??= createPartitionFetcher(wiring.kafka).catch((error) => {
+    fetcher ??= wiring.kafka.partitionFetcher().catch((error) => {
       fetcher = undefined;
       throw error;
     });

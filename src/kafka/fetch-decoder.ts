@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { StoredRecord } from './topic-reader.js';
+import type { StoredRecord } from './stored-record.js';
 
 const require = createRequire(import.meta.url);
 

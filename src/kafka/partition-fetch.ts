@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { Kafka } from 'kafkajs';
 import { decodeFetchV11, type FetchedPartition } from './fetch-decoder.js';
 import { headerStrings } from './headers.js';
-import type { StoredRecord } from './topic-reader.js';
+import type { StoredRecord } from './stored-record.js';
 
 export interface OffsetRange {
   partition: number;

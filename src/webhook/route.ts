@@ -26,7 +26,7 @@ export interface WebhookDeps {
 
 export const WEBHOOK_PATH = '/webhooks/popp';
 
-/** The pipeline of DESIGN section 2, top to bottom: verify, parse, validate, dedupe, publish. */
+/** The pipeline of docs/pipeline.md, top to bottom: verify, parse, validate, dedupe, publish. */
 export function registerWebhookRoute(app: FastifyInstance, deps: WebhookDeps): void {
   app.post(WEBHOOK_PATH, async (request, reply) => {
     const delivery = readDelivery(request, deps.now());

@@ -35,6 +35,7 @@ export function newEventSchema(eventType: string, title: string): JsonSchema {
     $id: `urn:popp-bridge:schema:${eventType}`,
     title: `${title}Event`,
     description: 'Added by a test.',
+    'x-category': 'scheduling',
     type: 'object',
     required: ['event', 'eventId', 'eventTimestamp', 'data'],
     properties: {

@@ -1,12 +1,14 @@
 /**
  * schemas/ → generated/events.ts (json-schema-to-typescript, see typescript-types.ts) and
- * generated/asyncapi.yaml (AsyncAPI 3.0).
+ * generated/asyncapi.yaml (AsyncAPI 3.0), and the configuration table of
+ * README.md from src/config/variables.ts.
  * `--check` regenerates in memory and fails when a committed file differs.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { loadConfig } from '../src/config.js';
+import { configurationTable, withTable } from '../src/config/table.js';
+import { loadConfig, VARIABLES } from '../src/config.js';
 import { asyncApiDocument } from '../src/events/asyncapi.js';
 import { loadSchemas } from '../src/events/schemas.js';
 import { projectRoot, schemasDir } from '../src/paths.js';
@@ -14,6 +16,7 @@ import { renderTypes } from './typescript-types.js';
 
 const target = join(projectRoot, 'generated', 'events.ts');
 const asyncApiTarget = join(projectRoot, 'generated', 'asyncapi.yaml');
+const readmeTarget = join(projectRoot, 'README.md');
 
 /** For the default settings (topic prefix, partitions): what a bridge with no configuration writes. */
 function renderAsyncApi(): string {
@@ -34,6 +37,7 @@ function renderAsyncApi(): string {
 const outputs: [string, string][] = [
   [target, await renderTypes(loadSchemas(schemasDir))],
   [asyncApiTarget, renderAsyncApi()],
+  [readmeTarget, withTable(readFileSync(readmeTarget, 'utf8'), configurationTable(VARIABLES))],
 ];
 if (process.argv.includes('--check')) {
   const stale = outputs.filter(([file, output]) => {

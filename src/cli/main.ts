@@ -1,14 +1,5 @@
 import { parseArgs } from 'node:util';
-import { kafkaCommand } from '../commands/kafka.js';
-import { redisCommand } from '../commands/redis.js';
-import { registryCommand } from '../commands/registry.js';
-import { replayCommand } from '../commands/replay-dead-letters.js';
-import { serve } from '../commands/serve.js';
-import { tailCommand } from '../commands/tail.js';
-import { listEventTypes, trigger } from '../commands/trigger.js';
 import { ConfigError, loadConfig } from '../config.js';
-import { devSecret } from '../devstack/secret.js';
-import { createCatalogue } from '../events/catalogue.js';
 import { devstackHome, schemasDir } from '../paths.js';
 import { WEBHOOK_PATH } from '../webhook/route.js';
 
@@ -27,26 +18,29 @@ const USAGE = `usage: popp-bridge <command>
 
 Configuration comes from the environment: see the README.`;
 
-/** Argument parsing only: each command lives in src/commands/. */
+/**
+ * Argument parsing only: each command lives in src/commands/ and is loaded
+ * when run, so `serve` on a remote Kafka never loads the local devstack.
+ */
 export async function main(argv: string[], print: (line: string) => void = console.log): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'serve':
-        await serve(loadConfig(), print);
+        await (await import('../commands/serve.js')).serve(loadConfig(), print);
         return -1; // keeps running
       case 'trigger':
         return await runTrigger(rest, print);
       case 'kafka':
-        return await kafkaCommand(rest[0], print);
+        return await (await import('../commands/kafka.js')).kafkaCommand(rest[0], print);
       case 'registry':
-        return await registryCommand(rest[0], print);
+        return await (await import('../commands/registry.js')).registryCommand(rest[0], print);
       case 'redis':
-        return await redisCommand(rest[0], print);
+        return await (await import('../commands/redis.js')).redisCommand(rest[0], print);
       case 'replay-dead-letters':
-        return await replayCommand(rest, print);
+        return await (await import('../commands/replay-dead-letters.js')).replayCommand(rest, print);
       case 'tail':
-        return await tailCommand(rest, print);
+        return await (await import('../commands/tail.js')).tailCommand(rest, print);
       case undefined:
       case 'help':
       case '--help':
@@ -82,6 +76,8 @@ async function runTrigger(args: string[], print: (line: string) => void): Promis
   });
   const count = Number(values.count);
   const config = loadConfig();
+  const { listEventTypes, trigger } = await import('../commands/trigger.js');
+  const { createCatalogue } = await import('../events/catalogue.js');
   const catalogue = createCatalogue({ schemasDir, topicPrefix: config.topics.prefix });
   if (values.list) {
     for (const line of listEventTypes(catalogue)) print(line);
@@ -92,6 +88,7 @@ async function runTrigger(args: string[], print: (line: string) => void): Promis
     print('usage: popp-bridge trigger <EVENT_TYPE>|--all [--count N] [--record-id ID] [--url URL] [--secret S]   or   trigger --list');
     return 2;
   }
+  const { devSecret } = await import('../devstack/secret.js');
   const failures = await trigger({
     eventTypes,
     count,

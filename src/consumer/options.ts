@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
-import type { EventCatalogue } from '../events/catalogue.js';
 import { topicForEventType } from '../events/topics.js';
+import { maxMessageBytesFor } from '../kafka/topics.js';
 import type { KafkaConnection } from './kafka.js';
 import type { ConsumerLog, Handlers, IdempotencyStore, RetryPolicy } from './types.js';
 
@@ -45,19 +45,25 @@ export function connectionFromConfig(config: Config, brokers: string[]): Pick<Co
       eventLog: topics.eventLog,
       partitions: topics.partitions,
       replicationFactor: topics.replicationFactor,
-      maxMessageBytes: config.maxBodyBytes + 65_536,
+      maxMessageBytes: maxMessageBytesFor(config.maxBodyBytes),
     },
   };
 }
 
+/** What the consumer knows of the event types: those in its schemas, and the category of each. */
+export interface KnownTypes {
+  readonly knownTypes: readonly string[];
+  categoryOf(eventType: string): string | undefined;
+}
+
 /** The event types a handler map handles: its type keys and every known type of its category keys. */
-export function handledTypes(handlers: Handlers, catalogue: Pick<EventCatalogue, 'knownTypes' | 'categoryOf'>): string[] {
+export function handledTypes(handlers: Handlers, catalogue: KnownTypes): string[] {
   const keys = Object.keys(handlers);
   return catalogue.knownTypes.filter((type) => keys.includes(type) || keys.includes(catalogue.categoryOf(type) ?? ''));
 }
 
 /** The topics a consumer reads: its handled types' topics, or the log topic. */
-export function sourceTopics(options: ConsumerOptions, catalogue: Pick<EventCatalogue, 'knownTypes' | 'categoryOf'>): string[] {
+export function sourceTopics(options: ConsumerOptions, catalogue: KnownTypes): string[] {
   const { prefix } = options.topics;
   if (options.source === 'log') {
     const log = options.topics.eventLog ?? `${prefix}events`;

@@ -1,8 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import type { JsonSchema } from './json-schema.js';
 import { bundleSchema, SHARED_ID_PREFIX } from './shared-shapes.js';
 
-export type JsonSchema = Record<string, unknown> & { $id?: string; title?: string };
+export type { JsonSchema } from './json-schema.js';
 
 export interface SchemaSet {
   envelope: JsonSchema;

@@ -1,4 +1,4 @@
-import type { JsonSchema } from './schemas.js';
+import type { JsonSchema } from './json-schema.js';
 
 /** Shared shapes (`schemas/shared/<Name>.json`) have the `$id` `urn:popp-bridge:schema:shared:<Name>`; event schemas `$ref` them by it. */
 export const SHARED_ID_PREFIX = 'urn:popp-bridge:schema:shared:';

@@ -53,6 +53,9 @@ export const timelineProjection = {
         };
         return { ...next, documents: [...next.documents, document] };
       }
+      default:
+        // The handlers subscribe to the three types above only.
+        return state;
     }
   },
 };

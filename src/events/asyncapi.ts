@@ -1,5 +1,6 @@
 import { CE_SOURCE } from '../webhook/records.js';
 import type { SchemaSet } from './schemas.js';
+import { mapSharedRefs, unbundleSchema } from './shared-shapes.js';
 import { topicForEventType } from './topics.js';
 
 export interface AsyncApiSettings {
@@ -53,7 +54,8 @@ const DEAD_LETTER_HEADERS = {
 /**
  * AsyncAPI 3.0 for what the bridge writes, from schemas/: one channel per
  * type topic, the log topic and the dead-letter topic, each message with its
- * JSON Schema, key and headers. Topic names use the default settings.
+ * JSON Schema, key and headers. The shared shapes are components of their
+ * own, referenced from the payloads. Topic names use the default settings.
  */
 export function asyncApiDocument(schemas: SchemaSet, settings: AsyncApiSettings): Record<string, unknown> {
   const types = [...schemas.events.keys()];
@@ -85,8 +87,16 @@ export function asyncApiDocument(schemas: SchemaSet, settings: AsyncApiSettings)
     };
   };
 
+  // The payloads' `$id`s go: in JSON Schema an `$id` would make the references to components resolve against it.
+  const component = (name: string, node: Record<string, unknown>) => ({ ...node, $ref: `#/components/schemas/${name}` });
+  const shapes: Record<string, unknown> = {};
+  for (const [name, shape] of schemas.shared) {
+    const { $schema: _schema, $id: _id, ...rest } = mapSharedRefs(shape, component);
+    shapes[name] = rest;
+  }
   for (const [type, schema] of schemas.events) {
-    payloads[type] = { schemaFormat: SCHEMA_FORMAT, schema };
+    const { $id: _id, ...payload } = unbundleSchema(schema, component);
+    payloads[type] = { schemaFormat: SCHEMA_FORMAT, schema: payload };
     messages[type] = {
       name: type,
       title: schema.title,
@@ -132,6 +142,7 @@ export function asyncApiDocument(schemas: SchemaSet, settings: AsyncApiSettings)
     components: {
       schemas: {
         ...payloads,
+        ...shapes,
         EventHeaders: EVENT_HEADERS,
         DeadLetterHeaders: DEAD_LETTER_HEADERS,
         DeadLetterBody: { description: 'The request body as received: possibly not JSON, or not a known event.' },

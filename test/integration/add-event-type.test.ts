@@ -14,9 +14,10 @@ const brokers = inject('kafkaBrokers');
 const registryUrl = inject('schemaRegistryUrl');
 const run = promisify(execFile);
 
-/** The parts of the project that `npm run generate` reads and writes (the README holds the generated configuration table), in a temporary folder. */
+/** The parts of the project that `npm run generate` reads and writes, in a temporary folder. */
 function copyProject(): string {
   const root = mkdtempSync(join(tmpdir(), 'popp-bridge-copy-'));
+  // README.md too: `npm run generate` also writes its configuration table.
   for (const path of ['package.json', 'tsconfig.json', 'README.md', 'src', 'scripts', 'schemas', 'generated']) {
     cpSync(join(projectRoot, path), join(root, path), { recursive: true });
   }

@@ -17,8 +17,19 @@ const event = (type: string, data: Record<string, unknown> = {}) => ({
 const document = { attachmentId: 'att_1', fileName: 'cv.pdf', contentType: 'application/pdf' };
 
 describe('event catalogue', () => {
-  it('knows the three documented event types', () => {
-    expect(catalogue.knownTypes).toEqual(['CONVERSATION_COMPLETED', 'CONVERSATION_STARTED', 'DOCUMENT_UPLOADED']);
+  it('knows the 26 documented event types, each in one of the five categories', () => {
+    expect(catalogue.knownTypes).toHaveLength(26);
+    expect(catalogue.knownTypes).toEqual(
+      expect.arrayContaining(['CONVERSATION_STARTED', 'START_CONVERSATION_FAILED', 'WORKFLOW_PUBLISHED']),
+    );
+    const counts: Record<string, number> = {};
+    for (const type of catalogue.knownTypes) {
+      const category = catalogue.categoryOf(type) ?? 'none';
+      counts[category] = (counts[category] ?? 0) + 1;
+    }
+    expect(counts).toEqual({ conversation: 7, analysis: 2, scheduling: 7, workflow: 9, document: 1 });
+    expect(catalogue.categoryOf('CALENDAR_MORE_TIME_REQUESTED')).toBe('scheduling');
+    expect(catalogue.categoryOf('NOT_A_TYPE')).toBeUndefined();
   });
 
   it('accepts documented events, with unknown extra properties', () => {
@@ -54,7 +65,7 @@ describe('event catalogue', () => {
 
   it('builds valid samples from each schema', () => {
     for (const [type, schema] of catalogue.schemas.events) {
-      expect(catalogue.check(sampleEvent(type, schema))).toEqual({ ok: true });
+      expect(catalogue.check(sampleEvent(type, schema)), type).toEqual({ ok: true });
     }
   });
 

@@ -28,8 +28,12 @@ export interface Config {
   dedupe: { store: 'memory' | 'redis' | 'off'; redisUrl: string | undefined; ttlSeconds: number; maxEntries: number };
   publishTimeoutMs: number;
   maxBodyBytes: number;
-  /** Backpressure: past either bound new webhooks get 503 `overloaded` instead of queueing without end. */
-  limits: { maxInFlightRequests: number; maxEventLoopDelayMs: number };
+  /**
+   * Backpressure: past any bound new webhooks get 503 `overloaded` instead of queueing without end.
+   * Requests whose body is still arriving (not yet proven signed) count apart from the ones being published,
+   * and must arrive whole within `requestTimeoutMs`.
+   */
+  limits: { maxInFlightRequests: number; maxUnverifiedRequests: number; maxEventLoopDelayMs: number; requestTimeoutMs: number };
   /** SIGTERM: readiness 503 for `drainMs` (the load balancer stops sending), then close, all within `timeoutMs`. */
   shutdown: { drainMs: number; timeoutMs: number };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -67,7 +71,9 @@ export const ENV_VARIABLES = [
   'PUBLISH_TIMEOUT_MS',
   'MAX_BODY_BYTES',
   'MAX_IN_FLIGHT_REQUESTS',
+  'MAX_UNVERIFIED_REQUESTS',
   'MAX_EVENT_LOOP_DELAY_MS',
+  'REQUEST_TIMEOUT_MS',
   'SHUTDOWN_DRAIN_MS',
   'SHUTDOWN_TIMEOUT_MS',
   'LOG_LEVEL',
@@ -170,7 +176,9 @@ export function loadConfig(env: Env = process.env): Config {
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 1_048_576, 64, 104_857_600),
     limits: {
       maxInFlightRequests: int(env, 'MAX_IN_FLIGHT_REQUESTS', 5_000, 1, 1_000_000),
+      maxUnverifiedRequests: int(env, 'MAX_UNVERIFIED_REQUESTS', 1_000, 1, 1_000_000),
       maxEventLoopDelayMs: int(env, 'MAX_EVENT_LOOP_DELAY_MS', 1_000, 10, 60_000),
+      requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 10_000, 500, 600_000),
     },
     shutdown: {
       drainMs: int(env, 'SHUTDOWN_DRAIN_MS', 5_000, 0, 300_000),

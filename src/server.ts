@@ -42,7 +42,7 @@ export interface BridgeOptions {
 /** Wires the real parts (Kafka, stores, clock) into the app, waits for Kafka and its topics, then listens. */
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const { config } = options;
-  // Redaction is a second line of defence: nothing logs these on purpose (issue 6: secrets never logged).
+  // Redaction is a second line of defence: nothing logs these on purpose (secrets are never logged).
   const redact = { paths: ['*.headers["x-signature"]', '*.password', '*.secret', '*.secrets'], censor: '[redacted]' };
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'popp-bridge' }, redact });
   const catalogue = createCatalogue({ schemasDir: options.schemasDir ?? defaultSchemasDir, topicPrefix: config.topics.prefix });
@@ -98,6 +98,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   let shuttingDown = false;
   const backpressure = createBackpressure({
     maxInFlight: config.limits.maxInFlightRequests,
+    maxUnverified: config.limits.maxUnverifiedRequests,
     maxEventLoopDelayMs: config.limits.maxEventLoopDelayMs,
   });
   const app = buildApp({
@@ -117,6 +118,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     shuttingDown: () => shuttingDown,
     backpressure,
     publishTimeoutMs: config.publishTimeoutMs,
+    requestTimeoutMs: config.limits.requestTimeoutMs,
   });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();

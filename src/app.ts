@@ -14,7 +14,7 @@ export interface AppDeps extends WebhookDeps {
   logger: FastifyServerOptions['logger'] | FastifyServerOptions['loggerInstance'];
   /** True once shutdown began: readiness turns 503 so a load balancer drains us. */
   shuttingDown?: () => boolean;
-  /** Bounds on webhooks in flight, requests still arriving and event-loop delay; none when absent. */
+  /** Bounds on webhooks in flight, requests still arriving and event-loop delay (docs/guarantees.md); none when absent. */
   backpressure?: Backpressure;
   /** Sets the server's timeouts against slow clients (see http/timeouts.ts); Node's defaults when absent. */
   publishTimeoutMs?: number;

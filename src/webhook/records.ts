@@ -7,7 +7,7 @@ import { isHeaderSafe, printable } from './header-text.js';
 
 export type { DeadLetterReason } from '../errors.js';
 
-/** What the request itself told us, kept on every record (DESIGN section 4). */
+/** What the request itself told us, kept on every record (docs/kafka-contract.md, Headers). */
 export interface Delivery {
   body: Buffer;
   receivedAt: string;

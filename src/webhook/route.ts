@@ -27,7 +27,7 @@ export interface WebhookDeps {
 
 export const WEBHOOK_PATH = '/webhooks/popp';
 
-/** The pipeline, top to bottom: verify, parse, validate, dedupe, publish (see the README's "How it works"). */
+/** The pipeline of docs/pipeline.md, top to bottom: verify, parse, validate, dedupe, publish. */
 export function registerWebhookRoute(app: FastifyInstance, deps: WebhookDeps): void {
   app.post(WEBHOOK_PATH, async (request, reply) => {
     const delivery = readDelivery(request, deps.now());

@@ -92,6 +92,21 @@ describe('trace headers', () => {
     }
   });
 
+  it('copies a tracestate of up to 512 characters and 32 members, and no more', async () => {
+    const { app, published } = inMemoryApp();
+    const members = (count: number, length: number) => Array.from({ length: count }, (_, i) => `k${i}=${'v'.repeat(length)}`).join(',');
+    const cases = [
+      members(32, 10),
+      members(33, 1),
+      `a=${'b'.repeat(254)},c=${'d'.repeat(253)}`,
+      `a=${'b'.repeat(254)},c=${'d'.repeat(254)}`,
+    ];
+    expect(cases.map((tracestate) => tracestate.length)).toEqual([469, 187, 512, 513]);
+    for (const tracestate of cases) await post(app, documentUploaded(), { traceparent: TRACEPARENT, tracestate });
+    const copied = published.filter((record) => record.topic === 'popp.document.uploaded').map((record) => record.headers.tracestate);
+    expect(copied).toEqual([cases[0], undefined, cases[2], undefined]);
+  });
+
   it('keeps the known fields of a later traceparent version, and drops a tracestate that is too long or malformed', async () => {
     const { app, published } = inMemoryApp();
     await post(app, documentUploaded(), { traceparent: `cc${TRACEPARENT.slice(2)}-what-comes-next`, tracestate: `a=${'b'.repeat(600)}` });

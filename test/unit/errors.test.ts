@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { BridgeError, DEAD_LETTER_REASONS, ERRORS, KafkaRefusedError, toBridgeError } from '../../src/errors.js';
 
 describe('error catalogue', () => {

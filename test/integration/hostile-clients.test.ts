@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { MAX_OPEN_PER_CONNECTION } from '../../src/http/connections.js';
 import { startTestBridge, type TestBridge } from '../support/bridge.js';
 import { documentUploaded } from '../support/events.js';
 import { uniquePrefix } from '../support/kafka.js';
@@ -87,8 +86,8 @@ describe('slow, stalled and pipelining clients against a real bridge', () => {
     const closed = await Promise.race([client.closed.then(() => true), sleep(5_000).then(() => false)]);
     expect(closed).toBe(true);
     client.socket.resume();
-    expect(MAX_OPEN_PER_CONNECTION).toBe(16);
-    expect(client.received().split('HTTP/1.1 200').length - 1).toBeLessThanOrEqual(MAX_OPEN_PER_CONNECTION);
+    // At most the 16 requests a connection may have open were answered.
+    expect(client.received().split('HTTP/1.1 200').length - 1).toBeLessThanOrEqual(16);
     expect((await fetch(`${bridge.bridge.url}/healthz`)).status).toBe(200);
   });
 

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { IDLE_MARGIN_MS, KEEP_ALIVE_TIMEOUT_MS, TIMEOUT_CHECK_INTERVAL_MS } from '../../../src/http/timeouts.js';
 import { inMemoryApp } from '../../support/app.js';
 
 describe("the server's bounds on slow and idle clients", () => {
@@ -11,12 +10,9 @@ describe("the server's bounds on slow and idle clients", () => {
     expect(server.headersTimeout).toBe(10_000);
     expect(server.requestTimeout).toBe(10_000);
     expect(server.connectionsCheckingInterval).toBe(1_000);
-    expect(TIMEOUT_CHECK_INTERVAL_MS).toBe(1_000);
     // Idle sockets: PUBLISH_TIMEOUT_MS + 30 s, since a socket is silent while Kafka acknowledges; keep-alive 65 s.
     expect(server.timeout).toBe(10_000 + 30_000);
-    expect(IDLE_MARGIN_MS).toBe(30_000);
     expect(server.keepAliveTimeout).toBe(65_000);
-    expect(KEEP_ALIVE_TIMEOUT_MS).toBe(65_000);
     await app.close();
   });
 

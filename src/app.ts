@@ -65,10 +65,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     const { ready, detail } = await deps.readiness.check();
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not-ready', detail });
   });
-  app.get('/metrics', async (_request, reply) => {
-    const body = await deps.metrics.registry.metrics();
-    return reply.type(deps.metrics.registry.contentType).send(body);
-  });
   return app;
 }
 

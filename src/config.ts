@@ -87,6 +87,8 @@ export function loadConfig(env: Env = process.env) {
     /** SIGTERM: readiness 503 for `drainMs` (the load balancer stops sending), then close, all within `timeoutMs`. */
     shutdown: { drainMs: v.SHUTDOWN_DRAIN_MS, timeoutMs: v.SHUTDOWN_TIMEOUT_MS },
     logLevel: v.LOG_LEVEL,
+    /** The admin listener (console, its API, /metrics), apart from the webhook port. No token: the console is off. */
+    admin: { host: v.ADMIN_HOST, port: v.ADMIN_PORT, consoleToken: v.CONSOLE_TOKEN || undefined },
   };
 }
 

@@ -1,9 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
+import { buildAdminApp } from './admin/listener.js';
 import { buildApp } from './app.js';
 import { createBackpressure } from './backpressure.js';
 import { createBridgeKafka } from './bridge-kafka.js';
 import type { Config } from './config.js';
+import type { ConsoleRoute } from './console/deps.js';
+import { createConsoleDeps } from './console/wiring.js';
 import { createCatalogue } from './events/catalogue.js';
 import { createReadiness } from './kafka/health.js';
 import { createBatchingPublisher } from './kafka/publisher.js';
@@ -18,6 +21,9 @@ export interface Bridge {
   app: FastifyInstance;
   /** e.g. http://127.0.0.1:3000 */
   url: string;
+  /** The admin listener: console (when CONSOLE_TOKEN is set), its API and /metrics; e.g. http://127.0.0.1:3001 */
+  adminUrl: string;
+  consoleRoutes: ConsoleRoute[];
   logger: Logger;
   /** Readiness turns 503 (a load balancer drains us) while webhooks are still served. */
   beginShutdown(): void;
@@ -44,7 +50,9 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'popp-bridge' }, redact });
   const catalogue = createCatalogue({ schemasDir: options.schemasDir ?? defaultSchemasDir, topicPrefix: config.topics.prefix });
   const metrics = createMetrics();
-  const { admin, producer, topics } = createBridgeKafka(config, options.brokers, (level, message, extra) => logger[level](extra, message));
+  const { kafka, admin, producer, topics } = createBridgeKafka(config, options.brokers, (level, message, extra) =>
+    logger[level](extra, message),
+  );
   const bridgeTopics = [
     ...catalogue.knownTypes.map((type) => catalogue.topicFor(type)),
     ...(config.topics.eventLog ? [config.topics.eventLog] : []),
@@ -69,7 +77,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     maxQueuedRecords: options.maxQueuedRecords,
     onBatch: metrics.batch,
   });
-  const { dedupe, close: closeDedupe } = await createDedupeStore(config, { registry: metrics.registry, logger });
+  const { dedupe, health: dedupeHealth, close: closeDedupe } = await createDedupeStore(config, { registry: metrics.registry, logger });
+  const readiness = createReadiness({ admin, topics: () => bridgeTopics, timeoutMs: Math.min(2_000, config.publishTimeoutMs) });
 
   let shuttingDown = false;
   const backpressure = createBackpressure({
@@ -88,7 +97,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     codec,
     unknownEventPolicy: config.unknownEventPolicy,
     now: () => new Date(),
-    readiness: createReadiness({ admin, topics: () => bridgeTopics, timeoutMs: Math.min(2_000, config.publishTimeoutMs) }),
+    readiness,
     maxBodyBytes: config.maxBodyBytes,
     logger,
     shuttingDown: () => shuttingDown,
@@ -96,14 +105,35 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     publishTimeoutMs: config.publishTimeoutMs,
     requestTimeoutMs: config.limits.requestTimeoutMs,
   });
+  const consoleParts = createConsoleDeps({
+    config,
+    brokers: options.brokers,
+    kafka,
+    admin,
+    metrics,
+    readiness,
+    dedupeHealth,
+    catalogue,
+    schemasDir: options.schemasDir ?? defaultSchemasDir,
+    audit: logger,
+  });
+  const adminApp = buildAdminApp({ metrics, logger, console: consoleParts?.deps });
+  try {
+    await adminApp.app.listen({ port: config.admin.port, host: config.admin.host });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(
+      `admin listener: cannot listen on ${config.admin.host}:${config.admin.port} (${code ?? (error as Error).message}); set ADMIN_PORT`,
+    );
+  }
   await app.listen({ port: config.port, host: config.host });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  if (!consoleParts) logger.info({ admin: `${config.admin.host}:${config.admin.port}` }, 'console off: set CONSOLE_TOKEN to turn it on');
 
   return {
     app,
-    url: `http://${host}:${port}`,
+    url: listeningUrl(app, config.host),
+    adminUrl: listeningUrl(adminApp.app, config.admin.host),
+    consoleRoutes: adminApp.consoleRoutes,
     logger,
     beginShutdown() {
       shuttingDown = true;
@@ -111,6 +141,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     async close() {
       shuttingDown = true;
       await app.close();
+      await adminApp.app.close();
+      await consoleParts?.close();
       backpressure.stop();
       await publisher.drain();
       await producer.disconnect();
@@ -118,4 +150,11 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       await closeDedupe();
     },
   };
+}
+
+function listeningUrl(app: FastifyInstance, configured: string): string {
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const host = configured === '0.0.0.0' || configured === '::' ? '127.0.0.1' : configured;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }

@@ -146,6 +146,20 @@ export const VARIABLES = {
     default: 'info',
     help: 'pino log level',
   },
+  ADMIN_HOST: {
+    kind: 'text',
+    default: '127.0.0.1',
+    help: 'the address the admin listener binds: the console, its JSON API and `/metrics`',
+  },
+  ADMIN_PORT: { kind: 'int', default: 3001, min: 0, max: 65535, help: 'the port of the admin listener' },
+  CONSOLE_TOKEN: {
+    kind: 'text',
+    secret: true,
+    pattern: '^.{16,}$',
+    patternHelp: 'at least 16 characters',
+    shown: 'unset: the console is off (said at start-up)',
+    help: 'the one login of the web console and its API (see _Console_)',
+  },
 } as const satisfies Record<string, Variable>;
 
 export type VariableName = keyof typeof VARIABLES;

@@ -54,7 +54,7 @@ export function registerWebhookRoute(app: FastifyInstance, deps: WebhookDeps): v
       throw error;
     }
 
-    deps.metrics.webhook(status);
+    deps.metrics.webhook(status, event.event);
     request.log.debug({ eventId: event.eventId, eventType: event.event, status }, 'webhook');
     return reply.code(200).send({ status, eventId: event.eventId });
   });
@@ -74,7 +74,7 @@ export function registerWebhookRoute(app: FastifyInstance, deps: WebhookDeps): v
       // The dead-letter topic refused it too (too large for it): keep the delivery's headers and the body's size and hash.
       await deps.publisher.publish([withoutValue(record)]);
     }
-    deps.metrics.webhook('dead-lettered');
+    deps.metrics.webhook('dead-lettered', record.headers['event-type']);
     deps.metrics.deadLetter(reason);
     reply.log.warn({ reason, detail, eventId: record.headers['event-id'] }, 'webhook dead-lettered');
     return reply.code(202).send({ status: 'dead-lettered', reason });

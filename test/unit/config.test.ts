@@ -17,7 +17,18 @@ describe('configuration', () => {
       publishTimeoutMs: 10_000,
       maxBodyBytes: 1_048_576,
       logLevel: 'info',
+      admin: { host: '127.0.0.1', port: 3001, consoleToken: undefined },
     });
+  });
+
+  it('turns the console on with a token long enough not to be guessed', () => {
+    expect(loadConfig({ CONSOLE_TOKEN: 'a-token-of-twenty-chars', ADMIN_PORT: '4001' }).admin).toEqual({
+      host: '127.0.0.1',
+      port: 4001,
+      consoleToken: 'a-token-of-twenty-chars',
+    });
+    expect(() => loadConfig({ CONSOLE_TOKEN: 'short' })).toThrow(/CONSOLE_TOKEN must be at least 16 characters/);
+    expect(() => loadConfig({ ADMIN_PORT: 'web' })).toThrow(/ADMIN_PORT/);
   });
 
   it('reads lists, the prefix and its derived topics', () => {

@@ -10,7 +10,7 @@ export interface PoppEnvelope {
    */
   event: string;
   /**
-   * Unique per event: the idempotency key.
+   * Unique per event: the idempotency key. At most 256 characters, none of them a control character or a lone surrogate (it becomes Kafka headers).
    */
   eventId: string;
   /**
@@ -21,11 +21,11 @@ export interface PoppEnvelope {
 }
 export interface PoppEnvelopeData {
   /**
-   * The primary resource: conversation, candidate, ...
+   * The primary resource: conversation, candidate, ... The Kafka key. At most 256 characters, no control character or lone surrogate.
    */
   recordId: string;
   /**
-   * The customer organisation.
+   * The customer organisation. At most 256 characters, no control character or lone surrogate.
    */
   organizationId: string;
 }

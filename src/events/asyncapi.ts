@@ -1,3 +1,4 @@
+import { DEAD_LETTER_REASONS } from '../errors.js';
 import { CE_SOURCE } from '../webhook/records.js';
 import type { SchemaSet } from './schemas.js';
 import { mapSharedRefs, unbundleSchema } from './shared-shapes.js';
@@ -29,7 +30,8 @@ const EVENT_HEADERS = {
     'received-at': text('When the bridge received the webhook (ISO 8601).'),
     'content-type': text('application/json; application/vnd.confluent.json+wire with SCHEMA_REGISTRY_URL set.'),
     'x-signature': text("Popp's signature as received: HMAC-SHA256 of the JSON body, re-verifiable with the webhook secret."),
-    traceparent: text('W3C trace context, when the webhook request had one.'),
+    traceparent: text('W3C trace context, when the webhook request had a valid one (anything else is dropped).'),
+    tracestate: text('W3C tracestate, beside a valid traceparent, when the request had a valid one of at most 512 characters.'),
     'replayed-from': text('Set by replay-dead-letters: <dead-letter topic>/<partition>/<offset> of the dead letter it came from.'),
     ce_specversion: { const: '1.0' },
     ce_id: text('CloudEvents id: the eventId.'),
@@ -44,10 +46,13 @@ const DEAD_LETTER_HEADERS = {
   type: 'object',
   required: ['dead-letter-reason', 'dead-letter-detail', 'received-at', 'content-type', 'x-signature'],
   properties: {
-    'dead-letter-reason': { type: 'string', enum: ['invalid-json', 'invalid-envelope', 'schema-violation', 'unknown-event-type'] },
-    'dead-letter-detail': text('Where validation failed, never the offending value.'),
+    'dead-letter-reason': { type: 'string', enum: Object.keys(DEAD_LETTER_REASONS) },
+    'dead-letter-detail': text('Where validation failed, or which refusal of Kafka; never the offending value.'),
+    'dead-letter-value': { const: 'omitted', description: 'Set when the dead-letter topic refused the record whole: the value is empty.' },
+    'dead-letter-value-bytes': text('With dead-letter-value: the size of the body that was left out.'),
+    'dead-letter-value-sha256': text('With dead-letter-value: the SHA-256 of that body (hex), to match it to the delivery.'),
     ...pick(EVENT_HEADERS.properties, ['event-type', 'event-id', 'event-timestamp', 'record-id', 'organization-id', 'received-at']),
-    ...pick(EVENT_HEADERS.properties, ['content-type', 'x-signature', 'traceparent']),
+    ...pick(EVENT_HEADERS.properties, ['content-type', 'x-signature', 'traceparent', 'tracestate']),
   },
 };
 

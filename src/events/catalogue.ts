@@ -61,5 +61,7 @@ function describe(errors: ErrorObject[] | null | undefined): string {
   if (!error) return 'invalid';
   const where = error.instancePath || '(root)';
   const missing = error.keyword === 'required' ? ` (${String(error.params.missingProperty)})` : '';
-  return `${where} ${error.message ?? 'is invalid'}${missing}`.slice(0, 200);
+  // ajv quotes the pattern itself, which says less than this and would fill the detail.
+  const message = error.keyword === 'pattern' ? 'holds a character it may not hold' : (error.message ?? 'is invalid');
+  return `${where} ${message}${missing}`.slice(0, 200);
 }

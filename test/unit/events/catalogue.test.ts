@@ -48,6 +48,26 @@ describe('event catalogue', () => {
     for (const verdict of verdicts) expect(verdict).toMatchObject({ ok: false, reason: 'invalid-envelope' });
   });
 
+  it('bounds the ids that become the Kafka key and headers: at most 256 characters, printable, well-formed', () => {
+    const started = event('CONVERSATION_STARTED');
+    const withId = (field: 'eventId' | 'recordId' | 'organizationId', value: string) =>
+      field === 'eventId' ? { ...started, eventId: value } : { ...started, data: { ...started.data, [field]: value } };
+    for (const field of ['eventId', 'recordId', 'organizationId'] as const) {
+      // 256 characters pass, astral and accented ones too (each counts once); 257 do not.
+      expect(catalogue.check(withId(field, 'x'.repeat(256))), field).toEqual({ ok: true });
+      expect(catalogue.check(withId(field, `${'😀'.repeat(128)}é ok`)), field).toEqual({ ok: true });
+      expect(catalogue.check(withId(field, 'x'.repeat(257))), field).toMatchObject({ reason: 'invalid-envelope' });
+      for (const bad of ['a\rb', 'a\nb', 'a\u0000b', 'a\tb', 'a\u007fb', 'a\u0085b', 'a\ud800b', 'a\udc00', '\ud83d']) {
+        expect(catalogue.check(withId(field, bad)), `${field} ${JSON.stringify(bad)}`).toMatchObject({ reason: 'invalid-envelope' });
+      }
+    }
+    // eventTimestamp is a header twice over: at most 64 characters (a fraction 43 digits long still passes).
+    const timestamp = (digits: number) => `2024-01-15T10:30:00.${'0'.repeat(digits)}Z`;
+    expect(timestamp(43)).toHaveLength(64);
+    expect(catalogue.check({ ...started, eventTimestamp: timestamp(43) })).toEqual({ ok: true });
+    expect(catalogue.check({ ...started, eventTimestamp: timestamp(44) })).toMatchObject({ reason: 'invalid-envelope' });
+  });
+
   it('calls a type without a schema unknown', () => {
     expect(catalogue.check(event('ANALYSIS_COMPLETED'))).toMatchObject({ ok: false, reason: 'unknown-event-type' });
   });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 /** Everything the bridge can be told, read once from the environment and validated. */
 export interface Config {
@@ -27,6 +28,10 @@ export interface Config {
   schemaRegistry: { url: string; username: string | undefined; password: string | undefined; compatibility: Compatibility } | undefined;
   dedupe: { store: 'memory' | 'redis' | 'off'; redisUrl: string | undefined; ttlSeconds: number; maxEntries: number };
   publishTimeoutMs: number;
+  /** `reject`: 503 while Kafka cannot take an event. `spool`: a durable local journal takes it (202 spooled). */
+  outagePolicy: 'reject' | 'spool';
+  /** The journal's directory (absolute) and its bound; past it, 503 as with `reject`. */
+  spool: { dir: string; maxBytes: number };
   maxBodyBytes: number;
   /** Backpressure: past either bound new webhooks get 503 `overloaded` instead of queueing without end. */
   limits: { maxInFlightRequests: number; maxEventLoopDelayMs: number };
@@ -65,6 +70,9 @@ export const ENV_VARIABLES = [
   'DEDUPE_TTL_SECONDS',
   'DEDUPE_MAX_ENTRIES',
   'PUBLISH_TIMEOUT_MS',
+  'OUTAGE_POLICY',
+  'SPOOL_DIR',
+  'SPOOL_MAX_BYTES',
   'MAX_BODY_BYTES',
   'MAX_IN_FLIGHT_REQUESTS',
   'MAX_EVENT_LOOP_DELAY_MS',
@@ -167,6 +175,11 @@ export function loadConfig(env: Env = process.env): Config {
       maxEntries: int(env, 'DEDUPE_MAX_ENTRIES', 200_000, 1, 100_000_000),
     },
     publishTimeoutMs: int(env, 'PUBLISH_TIMEOUT_MS', 10_000, 100, 600_000),
+    outagePolicy: oneOf(env, 'OUTAGE_POLICY', ['reject', 'spool'] as const, 'reject'),
+    spool: {
+      dir: resolve(env.SPOOL_DIR || 'spool'),
+      maxBytes: int(env, 'SPOOL_MAX_BYTES', 1_073_741_824, 65_536, 2 ** 50),
+    },
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 1_048_576, 64, 104_857_600),
     limits: {
       maxInFlightRequests: int(env, 'MAX_IN_FLIGHT_REQUESTS', 5_000, 1, 1_000_000),

@@ -2,6 +2,7 @@ import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client
 
 export type WebhookOutcome =
   | 'published'
+  | 'spooled'
   | 'duplicate'
   | 'dead-lettered'
   | 'invalid_signature'

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PoppEnvelope } from '../../generated/events.js';
 import { BridgeError } from '../errors.js';
 import type { EventCatalogue } from '../events/catalogue.js';
-import type { Publisher } from '../kafka/publisher.js';
+import type { OutgoingRecord, Publisher } from '../kafka/publisher.js';
 import type { ValueCodec } from '../kafka/registry-codec.js';
 import type { Metrics } from '../metrics.js';
 import type { Dedupe } from './dedupe.js';
@@ -22,12 +22,24 @@ export interface WebhookDeps {
   codec?: ValueCodec;
   unknownEventPolicy: 'dead-letter' | 'publish';
   now: () => Date;
+  /** Where records go: the publisher by default; with OUTAGE_POLICY=spool, the local spool when Kafka cannot take them. */
+  deliver?: Deliver;
 }
+
+/** Resolves once the records are in Kafka (`published`) or durably in the local spool (`spooled`). */
+export type Deliver = (records: readonly OutgoingRecord[]) => Promise<'published' | 'spooled'>;
 
 export const WEBHOOK_PATH = '/webhooks/popp';
 
 /** The pipeline of DESIGN section 2, top to bottom: verify, parse, validate, dedupe, publish. */
 export function registerWebhookRoute(app: FastifyInstance, deps: WebhookDeps): void {
+  const deliver: Deliver =
+    deps.deliver ??
+    (async (records) => {
+      await deps.publisher.publish(records);
+      return 'published';
+    });
+
   app.post(WEBHOOK_PATH, async (request, reply) => {
     const delivery = readDelivery(request, deps.now());
     if (!deps.verify(delivery.body, delivery.signature)) throw new BridgeError('invalid_signature');
@@ -43,12 +55,17 @@ export function registerWebhookRoute(app: FastifyInstance, deps: WebhookDeps): v
     const topic = deps.catalogue.topicFor(event.event);
     if (publishUnknown) await deps.ensureTopics([topic]);
     // Records are built only when this delivery is the one that publishes: a duplicate costs no encoding.
-    const publish = () => deps.publisher.publish(eventRecords(event, delivery, { type: topic, log: deps.topics.log }, deps.codec));
-    const status = await deps.dedupe.once(event.eventId, publish);
+    let delivered = 'published' as 'published' | 'spooled';
+    const publish = async () => {
+      delivered = await deliver(eventRecords(event, delivery, { type: topic, log: deps.topics.log }, deps.codec));
+    };
+    // A spooled eventId counts as accepted: a redelivery is a duplicate.
+    const outcome = await deps.dedupe.once(event.eventId, publish);
+    const status = outcome === 'published' ? delivered : outcome;
 
     deps.metrics.webhook(status);
     request.log.debug({ eventId: event.eventId, eventType: event.event, status }, 'webhook');
-    return reply.code(200).send({ status, eventId: event.eventId });
+    return reply.code(status === 'spooled' ? 202 : 200).send({ status, eventId: event.eventId });
   });
 
   async function deadLetter(
@@ -59,7 +76,7 @@ export function registerWebhookRoute(app: FastifyInstance, deps: WebhookDeps): v
     parsed: unknown,
   ): Promise<FastifyReply> {
     const record = deadLetterRecord(deps.topics.deadLetter, delivery, reason, detail, parsed);
-    await deps.publisher.publish([record]);
+    await deliver([record]);
     deps.metrics.webhook('dead-lettered');
     deps.metrics.deadLetter(reason);
     reply.log.warn({ reason, detail, eventId: record.headers['event-id'] }, 'webhook dead-lettered');

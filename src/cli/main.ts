@@ -4,6 +4,7 @@ import { redisCommand } from '../commands/redis.js';
 import { registryCommand } from '../commands/registry.js';
 import { replayCommand } from '../commands/replay-dead-letters.js';
 import { serve } from '../commands/serve.js';
+import { spoolCommand } from '../commands/spool.js';
 import { tailCommand } from '../commands/tail.js';
 import { trigger } from '../commands/trigger.js';
 import { ConfigError, loadConfig } from '../config.js';
@@ -23,6 +24,8 @@ const USAGE = `usage: popp-bridge <command>
   replay-dead-letters [--dry-run]  publish the dead letters that pass the current schemas
   tail [--event TYPE] [--from-beginning] [--group G]
                                  print the events in the topics, one line each (payload fields included)
+  spool status [--dir DIR] [--json]
+                                 what the local spool (OUTAGE_POLICY=spool) holds, read from SPOOL_DIR
 
 Configuration comes from the environment: see the README.`;
 
@@ -46,6 +49,8 @@ export async function main(argv: string[], print: (line: string) => void = conso
         return await replayCommand(rest, print);
       case 'tail':
         return await tailCommand(rest, print);
+      case 'spool':
+        return await spoolCommand(rest, print);
       case undefined:
       case 'help':
       case '--help':

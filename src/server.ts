@@ -119,9 +119,16 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const connected = waitUntilReady(
     async () => {
       if (stopConnecting) throw SHUT_DOWN;
-      await admin.connect();
-      await topics.ensure(bridgeTopics);
-      await producer.connect();
+      try {
+        await admin.connect();
+        await topics.ensure(bridgeTopics);
+        await producer.connect();
+      } catch (error) {
+        // kafkajs keeps a connection whose handshake timed out (a frozen broker) as connected, and every later
+        // request fails with "Broker not connected": the next try starts afresh.
+        await Promise.allSettled([admin.disconnect(), producer.disconnect()]);
+        throw error;
+      }
     },
     { what: 'Kafka', logger, fields: { brokers: options.brokers }, fatal: (error) => error === SHUT_DOWN },
   ).then(async () => {

@@ -151,7 +151,7 @@ describe('OUTAGE_POLICY=spool while the broker is frozen', () => {
     };
     let current = await spawnBridge(env);
     processes.push(current);
-    const load = startLoad({ target: () => current.url, workers: 6, paceMs: 20, backoffMs: 100 });
+    const load = startLoad({ target: () => current.url, workers: 6, paceMs: 50, backoffMs: 100 });
     await acknowledgedMore(load, 100);
 
     freeze();
@@ -168,7 +168,10 @@ describe('OUTAGE_POLICY=spool while the broker is frozen', () => {
     } finally {
       thaw();
     }
-    await waitFor('the spool to drain', async () => (await readyz(current.url)).body.detail === 'ok', 90_000);
+    await waitFor('the spool to drain', async () => (await readyz(current.url)).body.detail === 'ok', 90_000).catch(async (error) => {
+      console.log((await readyz(current.url)).body, current.lines.slice(-60).join('\n'));
+      throw error;
+    });
     const report = await load.stop();
 
     // Requests cut off by the kill got no answer (a sender retries those); nothing acknowledged is lost.

@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (DESIGN section 9): in one run, under the same load, the
+ * `npm run bench` (the README's Performance section): in one run, under the same load, the
  * ceiling (bare Fastify), the bridge (full pipeline, acks=all) and the naive
  * design (verify + one awaited send per request); then webhook-to-consumer
  * latency at a fixed rate, and the bridge's memory over a million events;

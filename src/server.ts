@@ -3,15 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
 import { buildApp } from './app.js';
 import { createBackpressure } from './backpressure.js';
+import { createBridgeKafka } from './bridge-kafka.js';
 import type { Config } from './config.js';
 import { createCatalogue } from './events/catalogue.js';
-import { createKafka } from './kafka/client.js';
 import { createReadiness } from './kafka/health.js';
-import { installKafkajsEncoders } from './kafka/kafkajs-encoders.js';
-import { javaCompatiblePartitioner } from './kafka/partitioner.js';
 import { createBatchingPublisher } from './kafka/publisher.js';
 import { createValueCodec } from './kafka/registry-startup.js';
-import { createTopicEnsurer } from './kafka/topics.js';
 import { createMetrics } from './metrics.js';
 import { schemasDir as defaultSchemasDir } from './paths.js';
 import { openSpool } from './spool/open.js';
@@ -53,33 +50,12 @@ export interface BridgeOptions {
 /** Wires the real parts (Kafka, stores, clock) into the app, waits for Kafka and its topics, then listens. */
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const { config } = options;
-  // Redaction is a second line of defence: nothing logs these on purpose (issue 6: secrets never logged).
+  // Redaction is a second line of defence: nothing logs these on purpose (secrets never reach logs).
   const redact = { paths: ['*.headers["x-signature"]', '*.password', '*.secret', '*.secrets'], censor: '[redacted]' };
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'popp-bridge' }, redact });
   const catalogue = createCatalogue({ schemasDir: options.schemasDir ?? defaultSchemasDir, topicPrefix: config.topics.prefix });
   const metrics = createMetrics();
-  const kafka = createKafka({
-    brokers: options.brokers,
-    clientId: config.kafka.clientId,
-    ssl: config.kafka.ssl,
-    sasl: config.kafka.sasl,
-    publishTimeoutMs: config.publishTimeoutMs,
-    log: (level, message, extra) => logger[level](extra, message),
-  });
-  const encoders = await installKafkajsEncoders();
-  if (!encoders.record || !encoders.produce || !encoders.growth)
-    logger.warn(encoders, 'kafkajs encoders left as shipped (slower): self-check failed or kafkajs already producing');
-  const admin = kafka.admin();
-  const producer = kafka.producer({
-    createPartitioner: javaCompatiblePartitioner,
-    allowAutoTopicCreation: false,
-    idempotent: false,
-  });
-  const topics = createTopicEnsurer(admin, {
-    partitions: config.topics.partitions,
-    replicationFactor: config.topics.replicationFactor,
-    maxMessageBytes: config.maxBodyBytes + 65_536,
-  });
+  const { admin, producer, topics } = createBridgeKafka(config, options.brokers, (level, message, extra) => logger[level](extra, message));
   const bridgeTopics = [
     ...catalogue.knownTypes.map((type) => catalogue.topicFor(type)),
     ...(config.topics.eventLog ? [config.topics.eventLog] : []),

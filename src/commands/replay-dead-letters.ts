@@ -1,13 +1,10 @@
 import { parseArgs } from 'node:util';
+import { createBridgeKafka } from '../bridge-kafka.js';
 import { type Config, loadConfig } from '../config.js';
-import { createLocalBroker } from '../devstack/broker.js';
 import { createCatalogue } from '../events/catalogue.js';
-import { createKafka } from '../kafka/client.js';
-import { javaCompatiblePartitioner } from '../kafka/partitioner.js';
 import { createBatchingPublisher } from '../kafka/publisher.js';
 import { createValueCodec } from '../kafka/registry-startup.js';
 import { readSnapshot, type StoredRecord } from '../kafka/topic-reader.js';
-import { createTopicEnsurer } from '../kafka/topics.js';
 import { schemasDir as defaultSchemasDir, devstackHome } from '../paths.js';
 import { type ReplaySummary, replayDeadLetters } from '../webhook/replay.js';
 
@@ -23,14 +20,7 @@ export interface ReplayCommandOptions {
 export async function replayDeadLettersCommand(options: ReplayCommandOptions): Promise<ReplaySummary> {
   const { config, print } = options;
   const catalogue = createCatalogue({ schemasDir: options.schemasDir ?? defaultSchemasDir, topicPrefix: config.topics.prefix });
-  const kafka = createKafka({ ...config.kafka, brokers: options.brokers, publishTimeoutMs: config.publishTimeoutMs });
-  const admin = kafka.admin();
-  const producer = kafka.producer({ createPartitioner: javaCompatiblePartitioner, allowAutoTopicCreation: false, idempotent: false });
-  const topics = createTopicEnsurer(admin, {
-    partitions: config.topics.partitions,
-    replicationFactor: config.topics.replicationFactor,
-    maxMessageBytes: config.maxBodyBytes + 65_536,
-  });
+  const { kafka, admin, producer, topics } = createBridgeKafka(config, options.brokers);
   await admin.connect();
   try {
     if (!(await admin.listTopics()).includes(config.topics.deadLetter)) {
@@ -109,6 +99,7 @@ export async function replayCommand(args: string[], print: (line: string) => voi
   const config = loadConfig();
   let brokers = config.kafkaBrokers;
   if (!brokers) {
+    const { createLocalBroker } = await import('../devstack/broker.js');
     brokers = (await createLocalBroker({ home: devstackHome, log: (line) => print(`  ${line}`) }).start()).brokers;
     print(`No KAFKA_BROKERS given: using the local development broker on ${brokers.join(',')}.`);
   }

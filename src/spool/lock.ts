@@ -1,7 +1,6 @@
 import { open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '../config.js';
-import { isAlive } from '../devstack/lock.js';
 
 /** Spool directories this process holds: a second bridge in the same process must not share one either. */
 const held = new Set<string>();
@@ -51,4 +50,14 @@ function inUse(dir: string, pid: number): ConfigError {
 export async function lockHolder(dir: string): Promise<{ pid: number; alive: boolean } | undefined> {
   const pid = Number.parseInt(await readFile(join(dir, 'lock'), 'utf8').catch(() => ''), 10);
   return Number.isInteger(pid) && pid > 0 ? { pid, alive: isAlive(pid) } : undefined;
+}
+
+/** Signal 0 only asks the kernel whether the pid exists (EPERM: it does, but belongs to someone else). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

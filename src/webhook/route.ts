@@ -31,7 +31,7 @@ export type Deliver = (records: readonly OutgoingRecord[]) => Promise<'published
 
 export const WEBHOOK_PATH = '/webhooks/popp';
 
-/** The pipeline of DESIGN section 2, top to bottom: verify, parse, validate, dedupe, publish. */
+/** The pipeline of docs/pipeline.md, top to bottom: verify, parse, validate, dedupe, publish. */
 export function registerWebhookRoute(app: FastifyInstance, deps: WebhookDeps): void {
   const deliver: Deliver =
     deps.deliver ??

@@ -67,7 +67,13 @@ const env = {
 const spoolRoot = await mkdtemp(join(tmpdir(), 'popp-soak-spool-'));
 /** Each bridge has its own spool directory, which its restarts reuse (a node's disk). */
 const bridgeEnv = (index: number) => ({ ...env, SPOOL_DIR: join(spoolRoot, `bridge-${index}`) });
-const bridges: (BridgeProcess | undefined)[] = await Promise.all([spawnBridge(bridgeEnv(0)), spawnBridge(bridgeEnv(1))]);
+const spawned: BridgeProcess[] = [];
+const spawnIndexed = async (index: number) => {
+  const bridge = await spawnBridge(bridgeEnv(index));
+  spawned.push(bridge);
+  return bridge;
+};
+const bridges: (BridgeProcess | undefined)[] = await Promise.all([spawnIndexed(0), spawnIndexed(1)]);
 let turn = 0;
 const target = () => {
   const up = bridges.filter((bridge): bridge is BridgeProcess => bridge !== undefined);
@@ -110,7 +116,7 @@ async function restartBridge(signal: NodeJS.Signals): Promise<void> {
   bridge.child.kill(signal);
   const { code, signal: ended } = await bridge.exited;
   if (signal === 'SIGTERM' && code !== 0) log(`  bridge exited ${code ?? ended} after SIGTERM (expected 0)`);
-  bridges[index] = await spawnBridge(bridgeEnv(index));
+  bridges[index] = await spawnIndexed(index);
 }
 
 const ends = Date.now() + minutes * 60_000;
@@ -151,6 +157,18 @@ const non2xx = Object.entries(report.statuses)
   .reduce((sum, [, count]) => sum + count, 0);
 const non2xxBesidesRestarts = non2xx - (report.errors.shutting_down ?? 0);
 
+/** What the bridges logged at error level, once each (the message, not the fields: they may name ids). */
+const bridgeErrors = [
+  ...new Set(
+    spawned.flatMap((bridge) =>
+      bridge.lines.flatMap((line) => {
+        const entry = (line.startsWith('{') ? JSON.parse(line) : {}) as { level?: number; msg?: string; error?: string };
+        return (entry.level ?? 0) >= 50 ? [`${entry.msg}${entry.error ? `: ${entry.error}` : ''}`] : [];
+      }),
+    ),
+  ),
+];
+
 const summary = {
   minutes,
   outagePolicy,
@@ -165,6 +183,7 @@ const summary = {
   non2xx,
   non2xxBesidesRestarts,
   errors: report.errors,
+  bridgeErrors: bridgeErrors.slice(0, 20),
 };
 console.log(JSON.stringify(summary, null, 2));
 if (back.missing.length > 0) console.log(`missing eventIds (first 20): ${back.missing.slice(0, 20).join(', ')}`);

@@ -1,7 +1,7 @@
 import { type FileHandle, open, unlink } from 'node:fs/promises';
 import { BridgeError } from '../errors.js';
 import { decodeEntry, entrySpooledAt, type SpoolEntry } from './entry.js';
-import { segmentPath, syncDir, writeCursor } from './files.js';
+import { readAt, segmentPath, syncDir, writeCursor, writeFully } from './files.js';
 import { FRAME_HEADER_BYTES, scanFrames } from './frame.js';
 import type { Recovery } from './recovery.js';
 
@@ -288,35 +288,4 @@ export function createJournal(options: JournalOptions): Journal {
       await cursorWrite;
     },
   };
-}
-
-async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
-  const buffer = Buffer.allocUnsafe(length);
-  let filled = 0;
-  while (filled < length) {
-    const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
-    if (bytesRead === 0) break;
-    filled += bytesRead;
-  }
-  return buffer.subarray(0, filled);
-}
-
-/** writev may write less than asked: go on from where it stopped. */
-async function writeFully(handle: FileHandle, buffers: Buffer[], position: number): Promise<void> {
-  let rest = buffers;
-  let at = position;
-  while (rest.length > 0) {
-    const { bytesWritten } = await handle.writev(rest, at);
-    at += bytesWritten;
-    let skip = bytesWritten;
-    const next: Buffer[] = [];
-    for (const buffer of rest) {
-      if (skip >= buffer.length) skip -= buffer.length;
-      else {
-        next.push(skip > 0 ? buffer.subarray(skip) : buffer);
-        skip = 0;
-      }
-    }
-    rest = next;
-  }
 }

@@ -13,6 +13,7 @@ import { projectRoot } from '../src/paths.js';
 import { testKafkaAdmin } from './admin.js';
 import { signedBodies } from './bodies.js';
 import { startChild } from './children.js';
+import { consoleBench } from './console.js';
 import { endToEnd } from './end-to-end.js';
 import { type LoadResult, runLoad } from './load.js';
 import { rssOverEvents } from './memory.js';
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     'e2e-seconds': { type: 'string', default: '10' },
     events: { type: 'string', default: '1000000' },
     'no-spooling': { type: 'boolean', default: false },
+    'console-events': { type: 'string', default: '1000000' },
   },
 });
 const seconds = Number(values.seconds);
@@ -101,6 +103,16 @@ const naive = await startChild(
 rows.push({ name: 'naive', ...(await measure('naive', 'http://127.0.0.1:3103/webhooks/popp')) });
 await naive.stop();
 
+process.stdout.write(`  console: events page on a log topic of ${values['console-events']} events… filling`);
+const consoleResult = await consoleBench({
+  brokers,
+  prefix: `bench.${stamp}.console.`,
+  events: Number(values['console-events']),
+  port: 3104,
+});
+const newest = consoleResult.timings[0];
+console.log(` in ${consoleResult.fillSeconds} s; newest page p50 ${newest?.p50Ms} ms, p95 ${newest?.p95Ms} ms`);
+
 await admin.deleteBenchTopics(`bench.${stamp}.`);
 await admin.close();
 
@@ -125,12 +137,17 @@ const report = {
   endToEnd: { ratePerSec: e2e.ratePerSec, p50Ms: e2e.p50Ms, p99Ms: e2e.p99Ms, sent: e2e.sent, received: e2e.received },
   bridgeRssMb,
   bridgeRss: { afterRowMb: rowRssMb, events, failed: memory.failed, samples: memory.samples },
+  console: consoleResult,
 };
 
 console.log('');
 console.log('| row | requests/s | p50 ms | p99 ms | non-2xx |');
 console.log('|---|---:|---:|---:|---:|');
 for (const row of report.rows) console.log(`| ${row.name} | ${row.requestsPerSec} | ${row.p50Ms} | ${row.p99Ms} | ${row.non2xx} |`);
+console.log('');
+console.log('| console page | p50 ms | p95 ms | max ms | records examined |');
+console.log('|---|---:|---:|---:|---:|');
+for (const t of consoleResult.timings) console.log(`| ${t.name} | ${t.p50Ms} | ${t.p95Ms} | ${t.maxMs} | ${t.scanned} |`);
 console.log('');
 console.log(
   `bridge/ceiling ${ratios.bridgeOverCeiling} · bridge/naive ${ratios.bridgeOverNaive} · end-to-end p50 ${e2e.p50Ms} ms p99 ${e2e.p99Ms} ms at ${e2e.ratePerSec}/s · bridge RSS ${bridgeRssMb} MB after ${events} events`,

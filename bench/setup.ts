@@ -28,6 +28,8 @@ export function startBridgeChild(options: {
       KAFKA_BROKERS: options.brokers.join(','),
       PORT: String(options.port),
       HOST: '127.0.0.1',
+      // The admin listener on a free port: a developer's bridge may hold 3001.
+      ADMIN_PORT: '0',
       TOPIC_PREFIX: options.prefix,
       POPP_WEBHOOK_SECRET: BENCH_SECRET,
       LOG_LEVEL: 'warn',

@@ -78,11 +78,22 @@ export function loadConfig(env: Env = process.env) {
     /** The journal's directory (absolute) and its bound; past it, 503 as with `reject`. */
     spool: { dir: resolve(v.SPOOL_DIR), maxBytes: v.SPOOL_MAX_BYTES },
     maxBodyBytes: v.MAX_BODY_BYTES,
-    /** Backpressure: past either bound new webhooks get 503 `overloaded` instead of queueing without end. */
-    limits: { maxInFlightRequests: v.MAX_IN_FLIGHT_REQUESTS, maxEventLoopDelayMs: v.MAX_EVENT_LOOP_DELAY_MS },
+    /**
+     * Backpressure: past any bound new webhooks get 503 `overloaded` instead of queueing without end.
+     * Requests whose body is still arriving (not yet proven signed) count apart from those being published,
+     * and must arrive whole within `requestTimeoutMs`.
+     */
+    limits: {
+      maxInFlightRequests: v.MAX_IN_FLIGHT_REQUESTS,
+      maxUnverifiedRequests: v.MAX_UNVERIFIED_REQUESTS,
+      maxEventLoopDelayMs: v.MAX_EVENT_LOOP_DELAY_MS,
+      requestTimeoutMs: v.REQUEST_TIMEOUT_MS,
+    },
     /** SIGTERM: readiness 503 for `drainMs` (the load balancer stops sending), then close, all within `timeoutMs`. */
     shutdown: { drainMs: v.SHUTDOWN_DRAIN_MS, timeoutMs: v.SHUTDOWN_TIMEOUT_MS },
     logLevel: v.LOG_LEVEL,
+    /** The admin listener (console, its API, /metrics), apart from the webhook port. No token: the console is off. */
+    admin: { host: v.ADMIN_HOST, port: v.ADMIN_PORT, consoleToken: v.CONSOLE_TOKEN || undefined },
   };
 }
 

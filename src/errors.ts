@@ -9,6 +9,10 @@ export const ERRORS = {
   payload_too_large: { status: 413, retriable: false, message: 'body is larger than MAX_BODY_BYTES' },
   not_found: { status: 404, retriable: false, message: 'no such route' },
   bad_request: { status: 400, retriable: false, message: 'the request could not be read' },
+  console_unauthorized: { status: 401, retriable: false, message: 'console token missing or wrong' },
+  cross_site_request: { status: 403, retriable: false, message: 'cross-site requests are refused' },
+  metrics_unauthorized: { status: 401, retriable: false, message: 'metrics need the console token as a bearer token' },
+  replay_running: { status: 409, retriable: false, message: 'a replay is already running' },
   publish_timeout: { status: 503, retriable: true, message: 'Kafka did not acknowledge in time' },
   kafka_unavailable: { status: 503, retriable: true, message: 'Kafka is unavailable' },
   overloaded: { status: 503, retriable: true, message: 'too many requests in flight' },
@@ -19,6 +23,21 @@ export const ERRORS = {
 } as const satisfies Record<string, { status: number; retriable: boolean; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;
+
+/**
+ * Why a signed delivery went to the dead-letter topic instead of its own
+ * (the `dead-letter-reason` header). Dead letters are answered 202: Popp
+ * need not retry them, they are kept for audit and replay.
+ */
+export const DEAD_LETTER_REASONS = {
+  'invalid-json': 'the body is not JSON, or not UTF-8',
+  'invalid-envelope': 'event, eventId, eventTimestamp or data.recordId/organizationId missing, of the wrong type or out of bounds',
+  'schema-violation': "the body fails its event type's JSON Schema",
+  'unknown-event-type': 'no schema for the event type',
+  'rejected-by-kafka': 'Kafka refused the records for good (too large for the topic, an invalid record)',
+} as const;
+
+export type DeadLetterReason = keyof typeof DEAD_LETTER_REASONS;
 
 /** Seconds a client should wait before retrying a retriable (503) answer. */
 export const RETRY_AFTER_SECONDS = 5;
@@ -35,6 +54,22 @@ export class BridgeError extends Error {
     super(options?.message ?? ERRORS[code].message, { cause: options?.cause });
     this.status = ERRORS[code].status;
     this.retriable = ERRORS[code].retriable;
+  }
+}
+
+/**
+ * Kafka refused a record in a way that no retry of the same event can change
+ * (see `src/kafka/refusals.ts`). The route dead-letters the event instead of
+ * answering 503, which Popp would retry for ever.
+ */
+export class KafkaRefusedError extends Error {
+  override name = 'KafkaRefusedError';
+  constructor(
+    /** Kafka's error name, e.g. MESSAGE_TOO_LARGE. */
+    readonly kafkaError: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Kafka refused the record: ${kafkaError}`, options);
   }
 }
 
@@ -57,6 +92,8 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 /** Any thrown value → an entry of the catalogue; unknown errors become `internal` and keep their cause. */
 export function toBridgeError(error: unknown): BridgeError {
   if (error instanceof BridgeError) return error;
+  // Only reaches here when even the dead letter was refused: an operator must fix the topic, then Popp's retry lands.
+  if (error instanceof KafkaRefusedError) return new BridgeError('kafka_unavailable', { cause: error });
   const { code, statusCode } = (error ?? {}) as { code?: string; statusCode?: number };
   const mapped = code ? FASTIFY_CODES[code] : undefined;
   if (mapped) return new BridgeError(mapped, { cause: error });

@@ -1,10 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
+import { buildAdminApp } from './admin/listener.js';
 import { buildApp } from './app.js';
 import { createBackpressure } from './backpressure.js';
 import { createBridgeKafka } from './bridge-kafka.js';
 import type { Config } from './config.js';
+import type { ConsoleRoute } from './console/deps.js';
+import { createConsoleDeps } from './console/wiring.js';
 import { createCatalogue } from './events/catalogue.js';
 import { createReadiness } from './kafka/health.js';
 import { createBatchingPublisher } from './kafka/publisher.js';
@@ -29,6 +32,9 @@ export interface Bridge {
   app: FastifyInstance;
   /** e.g. http://127.0.0.1:3000 */
   url: string;
+  /** The admin listener: console (when CONSOLE_TOKEN is set), its API and /metrics; e.g. http://127.0.0.1:3001 */
+  adminUrl: string;
+  consoleRoutes: ConsoleRoute[];
   logger: Logger;
   /** Readiness turns 503 (a load balancer drains us) while webhooks are still served. */
   beginShutdown(): void;
@@ -55,7 +61,9 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'popp-bridge' }, redact });
   const catalogue = createCatalogue({ schemasDir: options.schemasDir ?? defaultSchemasDir, topicPrefix: config.topics.prefix });
   const metrics = createMetrics();
-  const { admin, producer, topics } = createBridgeKafka(config, options.brokers, (level, message, extra) => logger[level](extra, message));
+  const { kafka, admin, producer, topics } = createBridgeKafka(config, options.brokers, (level, message, extra) =>
+    logger[level](extra, message),
+  );
   const bridgeTopics = [
     ...catalogue.knownTypes.map((type) => catalogue.topicFor(type)),
     ...(config.topics.eventLog ? [config.topics.eventLog] : []),
@@ -71,7 +79,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     maxQueuedRecords: options.maxQueuedRecords,
     onBatch: metrics.batch,
   });
-  const { dedupe, close: closeDedupe } = await createDedupeStore(config, { registry: metrics.registry, logger });
+  const { dedupe, health: dedupeHealth, close: closeDedupe } = await createDedupeStore(config, { registry: metrics.registry, logger });
   const kafkaReadiness = createReadiness({ admin, topics: () => bridgeTopics, timeoutMs: Math.min(2_000, config.publishTimeoutMs) });
 
   let kafkaConnected = false;
@@ -83,6 +91,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
           maxBytes: config.spool.maxBytes,
           maxBodyBytes: config.maxBodyBytes,
           publisher,
+          deadLetterTopic: config.topics.deadLetter,
           kafkaConnected: () => kafkaConnected,
           reachable: async () => (await kafkaReadiness.check()).ready,
           // The memory store forgot them with the last process; Redis still has them.
@@ -91,6 +100,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
           logger,
         })
       : undefined;
+  const readiness = spool ? spool.readiness(kafkaReadiness) : kafkaReadiness;
 
   const connected = waitUntilReady(
     async () => {
@@ -124,6 +134,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   let shuttingDown = false;
   const backpressure = createBackpressure({
     maxInFlight: config.limits.maxInFlightRequests,
+    maxUnverified: config.limits.maxUnverifiedRequests,
     maxEventLoopDelayMs: config.limits.maxEventLoopDelayMs,
   });
   const app = buildApp({
@@ -138,21 +149,43 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     codec,
     unknownEventPolicy: config.unknownEventPolicy,
     now: () => new Date(),
-    readiness: spool ? spool.readiness(kafkaReadiness) : kafkaReadiness,
+    readiness,
     maxBodyBytes: config.maxBodyBytes,
     logger,
     shuttingDown: () => shuttingDown,
     backpressure,
     publishTimeoutMs: config.publishTimeoutMs,
+    requestTimeoutMs: config.limits.requestTimeoutMs,
   });
+  const consoleParts = createConsoleDeps({
+    config,
+    brokers: options.brokers,
+    kafka,
+    admin,
+    metrics,
+    readiness,
+    dedupeHealth,
+    catalogue,
+    schemasDir: options.schemasDir ?? defaultSchemasDir,
+    audit: logger,
+  });
+  const adminApp = buildAdminApp({ metrics, logger, console: consoleParts?.deps });
+  try {
+    await adminApp.app.listen({ port: config.admin.port, host: config.admin.host });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(
+      `admin listener: cannot listen on ${config.admin.host}:${config.admin.port} (${code ?? (error as Error).message}); set ADMIN_PORT`,
+    );
+  }
   await app.listen({ port: config.port, host: config.host });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  if (!consoleParts) logger.info({ admin: `${config.admin.host}:${config.admin.port}` }, 'console off: set CONSOLE_TOKEN to turn it on');
 
   return {
     app,
-    url: `http://${host}:${port}`,
+    url: listeningUrl(app, config.host),
+    adminUrl: listeningUrl(adminApp.app, config.admin.host),
+    consoleRoutes: adminApp.consoleRoutes,
     logger,
     beginShutdown() {
       shuttingDown = true;
@@ -161,6 +194,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       shuttingDown = true;
       stopConnecting = true;
       await app.close();
+      await adminApp.app.close();
+      await consoleParts?.close();
       backpressure.stop();
       await spool?.stopDraining();
       await publisher.drain();
@@ -170,4 +205,11 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       await closeDedupe();
     },
   };
+}
+
+function listeningUrl(app: FastifyInstance, configured: string): string {
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const host = configured === '0.0.0.0' || configured === '::' ? '127.0.0.1' : configured;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }

@@ -24,7 +24,12 @@ export async function serve(config: Config, print: (line: string) => void): Prom
   print(`  Kafka:   ${brokers.join(',')}${config.kafkaBrokers ? '' : ' (local; `npx popp-bridge kafka stop` stops it)'}`);
   if (devMode) print(`  Secret:  ${secrets[0]} (development only, kept in .devstack/dev-secret)`);
   print(`  Try:     npx popp-bridge trigger DOCUMENT_UPLOADED${config.port === 3000 ? '' : ` --url ${bridge.url}${WEBHOOK_PATH}`}`);
-  print(`  Health:  ${bridge.url}/readyz   Metrics: ${bridge.url}/metrics`);
+  print(`  Health:  ${bridge.url}/readyz   Metrics: ${bridge.adminUrl}/metrics`);
+  print(
+    config.admin.consoleToken
+      ? `  Console: ${bridge.adminUrl}/console/ (log in with CONSOLE_TOKEN)`
+      : '  Console: off (set CONSOLE_TOKEN, at least 16 characters, to turn it on)',
+  );
   print('');
 
   exitOnSignals(bridge, config.shutdown);

@@ -136,6 +136,20 @@ export const VARIABLES = {
   },
   MAX_BODY_BYTES: { kind: 'int', default: 1_048_576, min: 64, max: 104_857_600, help: 'larger bodies get 413' },
   MAX_IN_FLIGHT_REQUESTS: { kind: 'int', default: 5_000, min: 1, max: 1_000_000, help: 'webhooks in flight before 503 `overloaded`' },
+  MAX_UNVERIFIED_REQUESTS: {
+    kind: 'int',
+    default: 1_000,
+    min: 1,
+    max: 1_000_000,
+    help: 'requests whose body is still arriving (not yet proven signed) before 503 `overloaded`; counted apart from those in flight',
+  },
+  REQUEST_TIMEOUT_MS: {
+    kind: 'int',
+    default: 10_000,
+    min: 500,
+    max: 600_000,
+    help: "a request's headers and body must arrive within this, else 408 and the connection is closed (checked every second)",
+  },
   MAX_EVENT_LOOP_DELAY_MS: {
     kind: 'int',
     default: 1_000,
@@ -156,6 +170,20 @@ export const VARIABLES = {
     values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
     default: 'info',
     help: 'pino log level',
+  },
+  ADMIN_HOST: {
+    kind: 'text',
+    default: '127.0.0.1',
+    help: 'the address the admin listener binds: the console, its JSON API and `/metrics`',
+  },
+  ADMIN_PORT: { kind: 'int', default: 3001, min: 0, max: 65535, help: 'the port of the admin listener' },
+  CONSOLE_TOKEN: {
+    kind: 'text',
+    secret: true,
+    pattern: '^.{16,}$',
+    patternHelp: 'at least 16 characters',
+    shown: 'unset: the console is off (said at start-up)',
+    help: 'the one login of the web console and its API (see _Console_)',
   },
 } as const satisfies Record<string, Variable>;
 

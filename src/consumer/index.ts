@@ -2,7 +2,8 @@
  * The consumer SDK: typed, independent consumer groups on the bridge's
  * topics. See "Consuming events" in the README.
  */
-export type { EventDataMap, EventOf, EventType, PoppEvent } from '../../generated/events.js';
+export type { EventCategory, EventDataMap, EventOf, EventType, EventTypeIn, PoppEvent } from '../../generated/events.js';
+export { EVENT_CATEGORIES, EVENT_TYPES } from '../../generated/events.js';
 export { type Consumer, createConsumer } from './consumer.js';
 export { type ConsumerDeadLetterReason, deadLetterTopicFor } from './dead-letter.js';
 export { unwrapValue } from './decode.js';
@@ -12,7 +13,9 @@ export { createMemoryIdempotencyStore } from './memory-store.js';
 export { type ConsumerOptions, type ConsumerTopics, connectionFromConfig } from './options.js';
 export {
   type AnyConsumedEvent,
+  type CategoryHandler,
   type ConsumedEvent,
+  type ConsumedEventIn,
   type ConsumerLog,
   type ConsumerStats,
   defineHandlers,

@@ -1,5 +1,6 @@
 import { type Admin, type Consumer, type ConsumerConfig, Kafka, type KafkaConfig, type LogEntry, logLevel, type Producer } from 'kafkajs';
 import { type EncodersInstalled, installKafkajsEncoders } from './kafkajs-encoders.js';
+import { createPartitionFetcher, type PartitionFetcher } from './partition-fetch.js';
 import { javaCompatiblePartitioner } from './partitioner.js';
 
 export interface KafkaClientOptions {
@@ -21,6 +22,8 @@ export interface KafkaParts {
   /** A consumer that never creates topics. */
   consumer(config: Omit<ConsumerConfig, 'allowAutoTopicCreation'>): Consumer;
   admin(): Admin;
+  /** Reads offset ranges straight from the leaders, without a consumer group (the console). */
+  partitionFetcher(): Promise<PartitionFetcher>;
   /** Settles once a producer asked for the encoders: installed, or left as shipped (and why). */
   encoders(): Promise<EncodersInstalled>;
 }
@@ -56,6 +59,7 @@ export function createKafka(options: KafkaClientOptions): KafkaParts {
     },
     consumer: (config) => kafka.consumer({ ...config, allowAutoTopicCreation: false }),
     admin: () => kafka.admin(),
+    partitionFetcher: () => createPartitionFetcher(kafka),
     encoders,
   };
 }

@@ -2,17 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Admin } from 'kafkajs';
 import type { KafkaParts } from './client.js';
 import { headerStrings } from './headers.js';
+import type { StoredRecord } from './stored-record.js';
 
-export interface StoredRecord {
-  topic: string;
-  partition: number;
-  offset: string;
-  /** Milliseconds since the epoch (the producer's CreateTime). */
-  timestamp: number;
-  key: string | null;
-  value: Buffer;
-  headers: Record<string, string>;
-}
+export type { StoredRecord } from './stored-record.js';
 
 export interface ReadOptions {
   topics: readonly string[];

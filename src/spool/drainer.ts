@@ -1,5 +1,6 @@
+import { KafkaRefusedError } from '../errors.js';
 import type { OutgoingRecord } from '../kafka/publisher.js';
-import type { Journal } from './journal.js';
+import type { Journal, Window } from './journal.js';
 
 export interface Drainer {
   /** Begins sending (once Kafka is connected); does nothing when already running. */
@@ -20,6 +21,12 @@ export interface DrainerOptions {
   retryInitialMs?: number;
   retryMaxMs?: number;
   onDrained?: (records: number) => void;
+  /**
+   * What to send instead of an entry Kafka refused for good (too large for its topic, say): its dead
+   * letter on the first refusal, a smaller one on the next. Without it, or past that, the entry is dropped.
+   */
+  deadLetter?: (records: OutgoingRecord[], error: KafkaRefusedError, attempt: number) => OutgoingRecord[];
+  onDropped?: (error: KafkaRefusedError) => void;
   /** The first failure of a window, and the window that went through after failures. */
   onStalled?: (error: Error) => void;
   onResumed?: (failures: number) => void;
@@ -52,22 +59,48 @@ export function createDrainer(options: DrainerOptions): Drainer {
       });
     });
 
-  async function sendUntilAcknowledged(records: OutgoingRecord[]): Promise<boolean> {
+  /** Sends until Kafka acknowledged, waiting out transient failures; a refusal for good is returned, not retried. */
+  async function sendUntilAcknowledged(records: OutgoingRecord[]): Promise<'sent' | 'stopped' | KafkaRefusedError> {
     for (let failures = 0; ; ) {
       try {
         await options.publish(records);
         if (failures > 0) options.onResumed?.(failures);
-        return true;
+        return 'sent';
       } catch (error) {
+        if (error instanceof KafkaRefusedError) return error;
         if (++failures === 1) options.onStalled?.(error as Error);
         let wait = retryInitialMs;
         do {
           await pause(wait);
           wait = Math.min(retryMaxMs, wait * 2);
         } while (!stopped && !(await options.reachable()));
-        if (stopped) return false;
+        if (stopped) return 'stopped';
       }
     }
+  }
+
+  /**
+   * The window as one send. If Kafka refuses it for good, its entries go one
+   * by one, in order, and each refused one is replaced by its dead letter, so
+   * one poison record does not hold the spool for ever.
+   */
+  async function sendWindow(window: Window): Promise<boolean> {
+    const outcome = await sendUntilAcknowledged(window.entries.flatMap((entry) => entry.records));
+    if (!(outcome instanceof KafkaRefusedError)) return outcome === 'sent';
+    for (const entry of window.entries) {
+      let records = entry.records;
+      for (let attempt = 0; ; attempt++) {
+        const result = await sendUntilAcknowledged(records);
+        if (result === 'sent') break;
+        if (result === 'stopped') return false;
+        if (!options.deadLetter || attempt >= 2) {
+          options.onDropped?.(result);
+          break;
+        }
+        records = options.deadLetter(entry.records, result, attempt);
+      }
+    }
+    return true;
   }
 
   async function run(): Promise<void> {
@@ -86,8 +119,7 @@ export function createDrainer(options: DrainerOptions): Drainer {
         await Promise.race([appended, stopping]);
         continue;
       }
-      const records = window.entries.flatMap((entry) => entry.records);
-      if (!(await sendUntilAcknowledged(records))) return;
+      if (!(await sendWindow(window))) return;
       journal.acknowledge(window);
       options.onDrained?.(window.records);
     }

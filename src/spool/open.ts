@@ -3,7 +3,9 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { ConfigError } from '../config.js';
 import type { Readiness } from '../kafka/health.js';
-import type { Publisher } from '../kafka/publisher.js';
+import type { OutgoingRecord, Publisher } from '../kafka/publisher.js';
+import { WIRE_CONTENT_TYPE } from '../kafka/registry-codec.js';
+import { withoutValue } from '../webhook/records.js';
 import type { Deliver } from '../webhook/route.js';
 import { createSpoolingDelivery } from './delivery.js';
 import { createDrainer } from './drainer.js';
@@ -30,6 +32,8 @@ export interface SpoolOptions {
   maxBytes: number;
   maxBodyBytes: number;
   publisher: Publisher;
+  /** Where a spooled event goes that Kafka refuses for good. */
+  deadLetterTopic: string;
   kafkaConnected: () => boolean;
   /** Is Kafka answering? Asked before the drainer sends a failed window again. */
   reachable: () => Promise<boolean>;
@@ -95,6 +99,11 @@ export async function openSpool(options: SpoolOptions): Promise<Spool> {
         logger.info('spool drained: publishing to Kafka directly again');
       }
     },
+    deadLetter: (records, error, attempt) => {
+      const record = refusedRecord(records, options.deadLetterTopic, error.message);
+      return [attempt === 0 ? record : withoutValue(record)];
+    },
+    onDropped: (error) => logger.error({ error: error.message }, 'spool: Kafka refused a spooled event and its dead letter; dropped'),
     onStalled: (error) => logger.warn({ error: error.message }, 'spool: Kafka did not take spooled records; retrying when it answers'),
     onResumed: (failures) => logger.info({ failures }, 'spool: Kafka takes spooled records again'),
   });
@@ -119,4 +128,17 @@ export async function openSpool(options: SpoolOptions): Promise<Spool> {
       await unlock();
     },
   };
+}
+
+/** The dead letter of a spooled event Kafka refused for good, as the route makes one: the body as received, plain. */
+function refusedRecord(records: OutgoingRecord[], topic: string, detail: string): OutgoingRecord {
+  const first = records[0] as OutgoingRecord;
+  const wire = first.headers['content-type'] === WIRE_CONTENT_TYPE;
+  const headers: Record<string, string> = {
+    ...first.headers,
+    'dead-letter-reason': 'rejected-by-kafka',
+    'dead-letter-detail': detail.slice(0, 200),
+  };
+  if (wire) headers['content-type'] = 'application/json';
+  return { topic, key: first.key, value: wire ? first.value.subarray(5) : first.value, headers };
 }

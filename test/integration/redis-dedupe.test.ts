@@ -111,7 +111,7 @@ describe('Redis killed and restarted under load', () => {
 });
 
 async function metric(bridge: TestBridge, name: string): Promise<number> {
-  const text = await (await fetch(`${bridge.bridge.url}/metrics`)).text();
+  const text = await (await fetch(`${bridge.bridge.adminUrl}/metrics`)).text();
   const line = text.split('\n').find((entry) => entry.startsWith(`${name} `));
   return Number(line?.split(' ')[1] ?? 0);
 }

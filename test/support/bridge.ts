@@ -1,5 +1,8 @@
 import type { Logger } from 'pino';
 import { loadConfig } from '../../src/config.js';
+import { loadSchemas } from '../../src/events/schemas.js';
+import { topicForEventType } from '../../src/events/topics.js';
+import { schemasDir } from '../../src/paths.js';
 import { type Bridge, startBridge } from '../../src/server.js';
 import { SECRET, signed } from './events.js';
 
@@ -24,13 +27,14 @@ export async function startTestBridge(
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
+    ADMIN_PORT: '0',
     POPP_WEBHOOK_SECRET: SECRET,
     TOPIC_PREFIX: prefix,
     LOG_LEVEL: 'silent',
     ...env,
   });
   const bridge = await startBridge({ config, brokers, secrets: config.secrets, ...extra });
-  const typeTopics = ['conversation.started', 'conversation.completed', 'document.uploaded'].map((name) => prefix + name);
+  const typeTopics = [...loadSchemas(extra.schemasDir ?? schemasDir).events.keys()].map((type) => topicForEventType(prefix, type));
   return {
     bridge,
     prefix,

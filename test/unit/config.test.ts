@@ -19,7 +19,18 @@ describe('configuration', () => {
       logLevel: 'info',
       outagePolicy: 'reject',
       spool: { maxBytes: 1_073_741_824 },
+      admin: { host: '127.0.0.1', port: 3001, consoleToken: undefined },
     });
+  });
+
+  it('turns the console on with a token long enough not to be guessed', () => {
+    expect(loadConfig({ CONSOLE_TOKEN: 'a-token-of-twenty-chars', ADMIN_PORT: '4001' }).admin).toEqual({
+      host: '127.0.0.1',
+      port: 4001,
+      consoleToken: 'a-token-of-twenty-chars',
+    });
+    expect(() => loadConfig({ CONSOLE_TOKEN: 'short' })).toThrow(/CONSOLE_TOKEN must be at least 16 characters/);
+    expect(() => loadConfig({ ADMIN_PORT: 'web' })).toThrow(/ADMIN_PORT/);
   });
 
   it('reads the outage policy and the spool settings, the directory made absolute', () => {

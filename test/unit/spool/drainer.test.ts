@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { KafkaRefusedError } from '../../../src/errors.js';
 import type { OutgoingRecord } from '../../../src/kafka/publisher.js';
 import { createDrainer } from '../../../src/spool/drainer.js';
 import type { Window } from '../../../src/spool/journal.js';
@@ -94,5 +95,23 @@ describe('the spool drainer', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     await drainer.stop();
     expect(memory.acknowledged()).toEqual([]);
+  });
+
+  it('replaces an entry Kafka refuses for good by its dead letter and goes on, in order, instead of retrying it for ever', async () => {
+    const memory = memoryJournal(['1', 'poison', '3']);
+    const sent: string[] = [];
+    const drainer = createDrainer({
+      journal: memory.journal,
+      publish: async (records) => {
+        if (records.some((r) => r.value.toString() === 'poison')) throw new KafkaRefusedError('MESSAGE_TOO_LARGE');
+        sent.push(...records.map((r) => `${r.topic}:${r.value.toString()}`));
+      },
+      reachable: async () => true,
+      deadLetter: (records) => records.map((r) => ({ ...r, topic: 'dlq', value: Buffer.from('small') })),
+    });
+    drainer.start();
+    await until(() => memory.acknowledged().length === 3);
+    await drainer.stop();
+    expect(sent).toEqual(['t:1', 'dlq:small', 't:3']);
   });
 });

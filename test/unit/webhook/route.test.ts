@@ -34,13 +34,14 @@ function setup(options: { fail?: BridgeError; unknownEventPolicy?: 'dead-letter'
     }),
   );
   const ensured: string[] = [];
+  const metrics = createMetrics();
   const app = buildApp({
     verify: createSignatureVerifier([SECRET]),
     catalogue: createCatalogue({ schemasDir, topicPrefix: 'popp.' }),
     dedupe: createDedupe(createMemorySeenStore({ ttlMs: 60_000, maxEntries: 100 })),
     publisher,
     ensureTopics: async (topics) => void ensured.push(...topics),
-    metrics: createMetrics(),
+    metrics,
     topics: { log: 'popp.events', deadLetter: 'popp.dead-letter' },
     unknownEventPolicy: options.unknownEventPolicy ?? 'dead-letter',
     deliver: options.deliver,
@@ -53,7 +54,7 @@ function setup(options: { fail?: BridgeError; unknownEventPolicy?: 'dead-letter'
     const request = signed(body);
     return app.inject({ method: 'POST', url: '/webhooks/popp', headers: { ...request.headers, ...headers }, payload: request.payload });
   };
-  return { app, post, published, logs, ensured };
+  return { app, post, published, logs, ensured, metrics };
 }
 
 describe('POST /webhooks/popp', () => {
@@ -152,7 +153,7 @@ describe('POST /webhooks/popp', () => {
 
   it('answers 202 spooled when the records went to the local spool, and a redelivery of it is a duplicate', async () => {
     const spooled: OutgoingRecord[] = [];
-    const { post, app } = setup({
+    const { post, metrics } = setup({
       deliver: async (records) => {
         spooled.push(...records);
         return 'spooled';
@@ -167,7 +168,7 @@ describe('POST /webhooks/popp', () => {
     expect(again.statusCode).toBe(200);
     expect(again.json()).toEqual({ status: 'duplicate', eventId: event.eventId });
     expect(spooled).toHaveLength(2);
-    expect((await app.inject('/metrics')).body).toMatch(/popp_bridge_webhooks_total\{outcome="spooled"\} 1/);
+    expect(await metrics.registry.metrics()).toMatch(/popp_bridge_webhooks_total\{outcome="spooled"\} 1/);
   });
 
   it('answers 503 with Retry-After when the spool is full, and remembers nothing', async () => {
@@ -202,14 +203,12 @@ describe('POST /webhooks/popp', () => {
 });
 
 describe('operational routes', () => {
-  it('serves /healthz, /readyz and Prometheus /metrics', async () => {
+  it('serves /healthz and /readyz, and leaves /metrics to the admin listener', async () => {
     const { app, post } = setup();
     await post(documentUploaded());
     expect((await app.inject('/healthz')).statusCode).toBe(200);
     expect((await app.inject('/readyz')).json()).toMatchObject({ status: 'ready' });
-    const metrics = await app.inject('/metrics');
-    expect(metrics.headers['content-type']).toMatch(/text\/plain/);
-    expect(metrics.body).toMatch(/popp_bridge_webhooks_total\{outcome="published"\} 1/);
+    expect((await app.inject('/metrics')).statusCode).toBe(404);
   });
 
   it('answers unknown routes with a JSON 404', async () => {

@@ -71,7 +71,7 @@ describe('OUTAGE_POLICY=spool while the broker is frozen', () => {
       const ready = await readyz(bridge.bridge.url);
       expect(ready.status).toBe(200);
       expect(ready.body.detail).toMatch(/^spooling: /);
-      const metrics = await (await fetch(`${bridge.bridge.url}/metrics`)).text();
+      const metrics = await (await fetch(`${bridge.bridge.adminUrl}/metrics`)).text();
       expect(Number(/^popp_bridge_spool_events (\d+)/m.exec(metrics)?.[1])).toBeGreaterThan(0);
       await sleep(Math.max(0, 60_000 - (Date.now() - frozenAt)));
     } finally {

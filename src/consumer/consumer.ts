@@ -79,7 +79,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     processor,
     idempotency: options.idempotency,
     signal: abort.signal,
-    maxRunRecords: 1_000,
+    maxRunRecords: 5_000,
     // Bounds a transaction and how long done records wait for their commit.
     maxRunMs: Math.min(1_000, options.commitIntervalMs ?? 1_000),
   });

@@ -136,25 +136,31 @@ export function createProcessor(options: ProcessorOptions): Processor {
 
 const SKIP: Prepared = { kind: 'skip' };
 
-/** Key and headers are turned into strings only when a handler reads them: most never do, and a record has some twenty headers. */
+/**
+ * The headers are read from the record only when a handler asks: the record
+ * turns them into strings then. The accessor sits on a shared prototype (an
+ * object literal with a getter costs far more to create, once per event), so
+ * spreading an event copies everything but `headers`.
+ */
+const RECORD = Symbol('record');
+const EVENT_PROTOTYPE = {
+  get headers(): Readonly<Record<string, string>> {
+    return (this as unknown as { [RECORD]: IncomingRecord })[RECORD].headers;
+  },
+};
+
 function consumedEvent(record: IncomingRecord, event: ConsumedEvent['event'], schemaId: number | undefined): ConsumedEvent {
-  let key: string | null | undefined;
-  return {
-    type: event.event,
-    eventId: event.eventId,
-    recordId: event.data.recordId,
-    event,
-    data: event.data,
-    get key() {
-      if (key === undefined) key = record.key?.toString('utf8') ?? null;
-      return key;
-    },
-    get headers() {
-      return record.headers;
-    },
-    topic: record.topic,
-    partition: record.partition,
-    offset: record.offset,
-    schemaId,
-  };
+  const consumed = Object.create(EVENT_PROTOTYPE) as Record<string | symbol, unknown>;
+  consumed.type = event.event;
+  consumed.eventId = event.eventId;
+  consumed.recordId = event.data.recordId;
+  consumed.event = event;
+  consumed.data = event.data;
+  consumed.key = record.key === null ? null : record.key.toString('utf8');
+  consumed.topic = record.topic;
+  consumed.partition = record.partition;
+  consumed.offset = record.offset;
+  consumed.schemaId = schemaId;
+  consumed[RECORD] = record;
+  return consumed as unknown as ConsumedEvent;
 }

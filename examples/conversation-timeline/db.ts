@@ -1,5 +1,5 @@
 import type { IdempotencyStore } from '../../src/consumer/index.js';
-import { createSqliteIdempotencyStore, type Db, openDatabase, PROCESSED_EVENTS_DDL } from '../shared/sqlite.js';
+import { createSqliteIdempotencyStore, type Db, openDatabase } from '../shared/sqlite.js';
 import type { Timeline } from './projection.js';
 
 export interface TimelineDb {
@@ -35,48 +35,84 @@ const SELECT = `SELECT record_id AS recordId, organization_id AS organizationId,
 type Row = Omit<Timeline, 'documents'> & { documents: string };
 const toTimeline = (row: Row): Timeline => ({ ...row, documents: JSON.parse(row.documents) as Timeline['documents'] });
 
-/** The timeline read model; `meta` (the group id) is not part of it and survives a rebuild. */
+/**
+ * The timeline read model; `meta` (the group id) is not part of it and
+ * survives a rebuild. Statements are prepared once. Inside a transaction of
+ * its store, a timeline is read from SQLite once and written back once, just
+ * before the COMMIT, however many of the run's events moved it; timelines
+ * stay in memory across runs (up to `CACHED_TIMELINES`) and are forgotten on
+ * a rollback.
+ */
 export function openTimelineDb(path: string): TimelineDb {
   const db: Db = openDatabase(path);
   db.exec(READ_MODEL_DDL);
   db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
-  const store = createSqliteIdempotencyStore(db);
+  const selectOne = db.prepare(`${SELECT} WHERE record_id = ?`);
+  const selectAll = db.prepare(`${SELECT} ORDER BY record_id`);
+  const upsert = db.prepare(
+    `INSERT INTO timelines (record_id, organization_id, status, started_at, completed_at, document_count, documents, events, last_event_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (record_id) DO UPDATE SET organization_id = excluded.organization_id, status = excluded.status,
+       started_at = excluded.started_at, completed_at = excluded.completed_at, document_count = excluded.document_count,
+       documents = excluded.documents, events = excluded.events, last_event_at = excluded.last_event_at`,
+  );
+  const selectGroup = db.prepare("SELECT value FROM meta WHERE key = 'group_id'").pluck();
+  const upsertGroup = db.prepare(
+    "INSERT INTO meta (key, value) VALUES ('group_id', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+  );
+  const cache = new Map<string, Timeline>();
+  const dirty = new Set<string>();
+  const write = (t: Timeline) =>
+    upsert.run(
+      t.recordId,
+      t.organizationId,
+      t.status,
+      t.startedAt,
+      t.completedAt,
+      t.documents.length,
+      JSON.stringify(t.documents),
+      t.events,
+      t.lastEventAt,
+    );
+  const flush = () => {
+    for (const recordId of dirty) write(cache.get(recordId) as Timeline);
+    dirty.clear();
+    if (cache.size > CACHED_TIMELINES) cache.clear();
+  };
+  const forget = () => {
+    cache.clear();
+    dirty.clear();
+  };
+  const store = createSqliteIdempotencyStore(db, { beforeCommit: flush, afterRollback: forget });
   const setGroupId = (groupId: string) => {
-    db.prepare("INSERT INTO meta (key, value) VALUES ('group_id', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(groupId);
+    upsertGroup.run(groupId);
   };
   return {
     store,
     load(recordId) {
-      const row = db.prepare(`${SELECT} WHERE record_id = ?`).get(recordId) as Row | undefined;
+      const cached = cache.get(recordId);
+      if (cached) return cached;
+      const row = selectOne.get(recordId) as Row | undefined;
       return row && toTimeline(row);
     },
     save(t) {
-      db.prepare(
-        `INSERT OR REPLACE INTO timelines (record_id, organization_id, status, started_at, completed_at, document_count, documents, events, last_event_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        t.recordId,
-        t.organizationId,
-        t.status,
-        t.startedAt,
-        t.completedAt,
-        t.documents.length,
-        JSON.stringify(t.documents),
-        t.events,
-        t.lastEventAt,
-      );
+      if (!db.inTransaction) return void write(t);
+      cache.set(t.recordId, t);
+      dirty.add(t.recordId);
     },
-    all: () => (db.prepare(`${SELECT} ORDER BY record_id`).all() as Row[]).map(toTimeline),
-    groupId: () => (db.prepare("SELECT value FROM meta WHERE key = 'group_id'").get() as { value: string } | undefined)?.value,
+    all: () => (selectAll.all() as Row[]).map(toTimeline),
+    groupId: () => selectGroup.get() as string | undefined,
     setGroupId,
     reset: (groupId) =>
       db.transaction(() => {
-        db.exec('DROP TABLE timelines');
-        db.exec('DROP TABLE processed_events');
-        db.exec(READ_MODEL_DDL);
-        db.exec(PROCESSED_EVENTS_DDL);
+        forget();
+        db.exec('DELETE FROM timelines');
+        db.exec('DELETE FROM processed_events');
         setGroupId(groupId);
       })(),
     close: () => db.close(),
   };
 }
+
+/** About 2 KB each: a bound of some tens of megabytes. */
+const CACHED_TIMELINES = 20_000;

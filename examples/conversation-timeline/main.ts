@@ -1,5 +1,6 @@
 // npm run example:conversation-timeline [-- start|rebuild|show]
 import { loadConfig } from '../../src/config.js';
+import { formatRebuildProgress } from '../../src/consumer/index.js';
 import { defaultDatabasePath, exampleBrokers, exampleLogger, reading, runExample, untilStopped } from '../shared/runtime.js';
 import { openTimelineDb } from './db.js';
 import { rebuildTimeline, startTimeline } from './service.js';
@@ -24,9 +25,13 @@ async function main(command = 'start'): Promise<number> {
 
   if (command === 'rebuild') {
     print(`Rebuilding ${dbPath} from ${config.topics.eventLog} under a fresh consumer group…`);
-    const result = await rebuildTimeline(settings);
+    const result = await rebuildTimeline({ ...settings, onProgress: (progress) => print(`  ${formatRebuildProgress(progress)}`) });
     const { handled, duplicates, skipped, deadLettered } = result.stats;
-    print(`Rebuilt ${result.timelines} timeline(s) in group ${result.groupId}: ${handled} events applied,`);
+    const { events, seconds, eventsPerSec } = result.rebuild;
+    print(
+      `Rebuilt ${result.timelines} timeline(s) in group ${result.groupId} from ${events} events in ${seconds} s (${eventsPerSec} events/s):`,
+    );
+    print(`  ${handled} events applied,`);
     print(`  ${duplicates} duplicate(s) and ${skipped} event(s) of other types skipped, ${deadLettered} dead-lettered.`);
     if (result.previousGroupId) print(`  Deleted the previous group ${result.previousGroupId}. \`start\` continues in the new one.`);
     return 0;

@@ -3,11 +3,15 @@ import type { Config } from '../../src/config.js';
 import {
   type Consumer,
   type ConsumerLog,
+  type ConsumerOptions,
   type ConsumerStats,
   connectionFromConfig,
   createConsumer,
   createGroupAdmin,
   deadLetterTopicFor,
+  type RebuildProgress,
+  type RebuildResult,
+  rebuild,
 } from '../../src/consumer/index.js';
 import { startOrClose } from '../shared/runtime.js';
 import { openTimelineDb, type TimelineDb } from './db.js';
@@ -33,8 +37,8 @@ export function freshGroupId(base: string, now = new Date()): string {
   return `${base}.${now.toISOString().replace(/[-:.]/g, '').toLowerCase()}-${randomUUID().slice(0, 4)}`;
 }
 
-function timelineConsumer(settings: TimelineSettings, db: TimelineDb, groupId: string): Consumer {
-  return createConsumer({
+function timelineOptions(settings: TimelineSettings, db: TimelineDb, groupId: string): ConsumerOptions {
+  return {
     ...connectionFromConfig(settings.config, settings.brokers),
     groupId,
     source: 'log',
@@ -44,7 +48,7 @@ function timelineConsumer(settings: TimelineSettings, db: TimelineDb, groupId: s
     deadLetterTopic: deadLetterTopicFor(settings.config.topics.prefix, settings.baseGroup),
     ...(settings.log && { log: settings.log }),
     ...(settings.signals && { signals: settings.signals }),
-  });
+  };
 }
 
 /** The live projection: follows the log in the group stored with the read model (a new one for a new database). */
@@ -55,25 +59,30 @@ export async function startTimeline(settings: TimelineSettings): Promise<{ consu
     groupId = freshGroupId(settings.baseGroup);
     db.setGroupId(groupId);
   }
-  const consumer = timelineConsumer(settings, db, groupId);
+  const consumer = createConsumer(timelineOptions(settings, db, groupId));
   await startOrClose(consumer, () => db.close());
   return { consumer, db };
 }
 
-export interface RebuildResult {
+export interface TimelineRebuild {
   groupId: string;
   previousGroupId: string | undefined;
   stats: ConsumerStats;
   timelines: number;
+  /** Events read, the time it took and the rate, as the SDK's rebuild measured them. */
+  rebuild: Pick<RebuildResult, 'events' | 'seconds' | 'eventsPerSec' | 'cpuUsPerEvent'>;
 }
 
 /**
- * Drops the read model and replays the whole log under a fresh group until
- * it reaches the end the log had when the rebuild began, then stops. The
- * live projection must be stopped first (its group must have no members);
- * `start` afterwards continues in the new group. The old group is deleted.
+ * Drops the read model and replays the whole log under a fresh group (the
+ * SDK's `rebuild`) until it reaches the end the log had when the rebuild
+ * began, then stops. The live projection must be stopped first (its group
+ * must have no members); `start` afterwards continues in the new group. The
+ * old group is deleted.
  */
-export async function rebuildTimeline(settings: TimelineSettings): Promise<RebuildResult> {
+export async function rebuildTimeline(
+  settings: TimelineSettings & { onProgress?: (progress: RebuildProgress) => void },
+): Promise<TimelineRebuild> {
   const admin = await createGroupAdmin(connectionFromConfig(settings.config, settings.brokers).kafka);
   const db = openTimelineDb(settings.dbPath);
   try {
@@ -83,16 +92,20 @@ export async function rebuildTimeline(settings: TimelineSettings): Promise<Rebui
     }
     const groupId = freshGroupId(settings.baseGroup);
     db.reset(groupId);
-    const consumer = timelineConsumer(settings, db, groupId);
-    await consumer.start();
-    try {
-      await consumer.caughtUp({ timeoutMs: 24 * 3_600_000 });
-    } finally {
-      await consumer.stop();
-    }
+    const result = await rebuild({
+      ...timelineOptions(settings, db, groupId),
+      ...(settings.onProgress && { onProgress: settings.onProgress }),
+    });
     if (previousGroupId)
       await admin.remove(previousGroupId).catch(() => settings.log?.('warn', 'could not delete the old group', { previousGroupId }));
-    return { groupId, previousGroupId, stats: consumer.stats(), timelines: db.all().length };
+    const { events, seconds, eventsPerSec, cpuUsPerEvent } = result;
+    return {
+      groupId,
+      previousGroupId,
+      stats: result.stats,
+      timelines: db.all().length,
+      rebuild: { events, seconds, eventsPerSec, cpuUsPerEvent },
+    };
   } finally {
     db.close();
     await admin.close();

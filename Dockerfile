@@ -1,7 +1,10 @@
 # popp-bridge image. Checked by test/unit/docker.test.ts (no Docker engine is needed to run that test).
 #
 #   docker build -t popp-bridge .
-#   docker run -p 3000:3000 -e POPP_WEBHOOK_SECRET=... -e KAFKA_BROKERS=broker:9092 popp-bridge
+#   docker run --stop-timeout 35 -p 3000:3000 -e POPP_WEBHOOK_SECRET=... -e KAFKA_BROKERS=broker:9092 popp-bridge
+#
+# --stop-timeout: docker's default of 10 s would kill the bridge in the middle of its own shutdown,
+# which SHUTDOWN_TIMEOUT_MS bounds at 30 s by default; give it that and a few seconds more.
 
 ARG NODE_VERSION=20
 
@@ -36,5 +39,5 @@ EXPOSE 3000
 # Liveness only (/readyz also needs Kafka). Slim images have no curl: ask node itself.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# node is PID 1 and handles SIGTERM itself: it finishes in-flight requests (bounded at 25 s), then exits.
+# node is PID 1 and handles SIGTERM itself: it finishes in-flight requests (bounded by SHUTDOWN_TIMEOUT_MS), then exits.
 CMD ["node", "bin/popp-bridge.js", "serve"]

@@ -1,12 +1,13 @@
 /**
- * `npm run bench`: in one run, under the same load, the ceiling (bare
+ * `npm run bench` (the README's Performance section): in one run, under the same load, the ceiling (bare
  * Fastify), the bridge (full pipeline, acks=all) and the naive design (verify
  * + one awaited send per request), each with the server process's CPU time
  * per request; then webhook-to-consumer latency at a fixed rate, the bridge's
  * memory over a million events, and the downstream rows: a bare kafkajs
- * consumer, the consumer SDK and the timeline rebuild over one log topic.
- * `-- --only http` or `-- --only consumers` runs one half. Prints tables and
- * writes bench/results/<UTC>.json.
+ * consumer, the consumer SDK and the timeline rebuild over one log topic;
+ * and the console's events page on a log of a million events. `-- --only
+ * http|consumers|console` runs one part. Prints tables and writes
+ * bench/results/<UTC>.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { projectRoot } from '../src/paths.js';
 import { testKafkaAdmin } from './admin.js';
 import { signedBodies } from './bodies.js';
 import { type Child, startChild } from './children.js';
+import { consoleBench } from './console.js';
 import { type ConsumerRows, consumerRows } from './consumers.js';
 import { endToEnd } from './end-to-end.js';
 import { type LoadResult, runLoad } from './load.js';
@@ -30,14 +32,14 @@ const { values } = parseArgs({
     'e2e-seconds': { type: 'string', default: '10' },
     events: { type: 'string', default: '1000000' },
     'consumer-events': { type: 'string', default: '200000' },
+    'console-events': { type: 'string', default: '1000000' },
     only: { type: 'string' },
   },
 });
-if (values.only !== undefined && values.only !== 'http' && values.only !== 'consumers') {
-  throw new Error('--only takes http or consumers');
+if (values.only !== undefined && !['http', 'consumers', 'console'].includes(values.only)) {
+  throw new Error('--only takes http, consumers or console');
 }
-const runHttp = values.only !== 'consumers';
-const runConsumers = values.only !== 'http';
+const runs = (part: string) => values.only === undefined || values.only === part;
 const seconds = Number(values.seconds);
 const warmup = Number(values.warmup);
 const connections = Number(values.connections);
@@ -73,9 +75,9 @@ async function measure(name: string, url: string, server: Child): Promise<Row> {
 
 const rows: Row[] = [];
 let http: Awaited<ReturnType<typeof httpRows>> | undefined;
-if (runHttp) http = await httpRows();
+if (runs('http')) http = await httpRows();
 let consumers: ConsumerRows | undefined;
-if (runConsumers) {
+if (runs('consumers')) {
   consumers = await consumerRows({
     brokers,
     prefix: `bench.${stamp}.consumers.`,
@@ -83,6 +85,19 @@ if (runConsumers) {
     connections,
     log: (line) => process.stdout.write(line),
   });
+}
+
+let consoleResult: Awaited<ReturnType<typeof consoleBench>> | undefined;
+if (runs('console')) {
+  process.stdout.write(`  console: events page on a log topic of ${values['console-events']} events… filling`);
+  consoleResult = await consoleBench({
+    brokers,
+    prefix: `bench.${stamp}.console.`,
+    events: Number(values['console-events']),
+    port: 3104,
+  });
+  const newest = consoleResult.timings[0];
+  console.log(` in ${consoleResult.fillSeconds} s; newest page p50 ${newest?.p50Ms} ms, p95 ${newest?.p95Ms} ms`);
 }
 
 async function httpRows() {
@@ -163,6 +178,7 @@ const report = {
     bridgeRss: { afterRowMb: http.rowRssMb, events: http.events, failed: http.memory.failed, samples: http.memory.samples },
   }),
   ...(consumers && { consumers }),
+  ...(consoleResult && { console: consoleResult }),
 };
 
 if (http && ratios) {
@@ -175,6 +191,12 @@ if (http && ratios) {
   console.log(
     `bridge/ceiling ${ratios.bridgeOverCeiling} · bridge/naive ${ratios.bridgeOverNaive} · end-to-end p50 ${http.e2e.p50Ms} ms p99 ${http.e2e.p99Ms} ms at ${http.e2e.ratePerSec}/s · bridge RSS ${http.bridgeRssMb} MB after ${http.events} events`,
   );
+}
+if (consoleResult) {
+  console.log('');
+  console.log('| console page | p50 ms | p95 ms | max ms | records examined |');
+  console.log('|---|---:|---:|---:|---:|');
+  for (const t of consoleResult.timings) console.log(`| ${t.name} | ${t.p50Ms} | ${t.p95Ms} | ${t.maxMs} | ${t.scanned} |`);
 }
 if (consumers) {
   console.log('');

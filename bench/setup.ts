@@ -22,6 +22,8 @@ export function startBridgeChild(options: { brokers: string[]; port: number; pre
       KAFKA_BROKERS: options.brokers.join(','),
       PORT: String(options.port),
       HOST: '127.0.0.1',
+      // The admin listener on a free port: a developer's bridge may hold 3001.
+      ADMIN_PORT: '0',
       TOPIC_PREFIX: options.prefix,
       POPP_WEBHOOK_SECRET: BENCH_SECRET,
       LOG_LEVEL: 'warn',

@@ -1,19 +1,22 @@
 /**
  * schemas/ → generated/events.ts (json-schema-to-typescript) and
- * generated/asyncapi.yaml (AsyncAPI 3.0).
+ * generated/asyncapi.yaml (AsyncAPI 3.0), and the configuration table of
+ * README.md from src/config/variables.ts.
  * `--check` regenerates in memory and fails when a committed file differs.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compile } from 'json-schema-to-typescript';
 import { stringify } from 'yaml';
-import { loadConfig } from '../src/config.js';
+import { configurationTable, withTable } from '../src/config/table.js';
+import { loadConfig, VARIABLES } from '../src/config.js';
 import { asyncApiDocument } from '../src/events/asyncapi.js';
 import { type JsonSchema, loadSchemas } from '../src/events/schemas.js';
 import { projectRoot, schemasDir } from '../src/paths.js';
 
 const target = join(projectRoot, 'generated', 'events.ts');
 const asyncApiTarget = join(projectRoot, 'generated', 'asyncapi.yaml');
+const readmeTarget = join(projectRoot, 'README.md');
 
 /** For the default settings (topic prefix, partitions): what a bridge with no configuration writes. */
 function renderAsyncApi(): string {
@@ -81,6 +84,7 @@ function dataTypeName(schema: JsonSchema): string | undefined {
 const outputs: [string, string][] = [
   [target, await render()],
   [asyncApiTarget, renderAsyncApi()],
+  [readmeTarget, withTable(readFileSync(readmeTarget, 'utf8'), configurationTable(VARIABLES))],
 ];
 if (process.argv.includes('--check')) {
   const stale = outputs.filter(([file, output]) => {

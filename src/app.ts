@@ -11,9 +11,9 @@ export interface AppDeps extends WebhookDeps {
   logger: FastifyServerOptions['logger'] | FastifyServerOptions['loggerInstance'];
   /** True once shutdown began: readiness turns 503 so a load balancer drains us. */
   shuttingDown?: () => boolean;
-  /** Bounds on webhooks in flight and event-loop delay (issue 6); none when absent. */
+  /** Bounds on webhooks in flight and event-loop delay (docs/guarantees.md); none when absent. */
   backpressure?: Backpressure;
-  /** Sets the server's timeouts against slow clients (issue 6). */
+  /** Sets the server's timeouts against slow clients. */
   publishTimeoutMs?: number;
 }
 
@@ -56,10 +56,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     if (deps.shuttingDown?.()) return reply.code(503).send({ status: 'shutting-down' });
     const { ready, detail } = await deps.readiness.check();
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not-ready', detail });
-  });
-  app.get('/metrics', async (_request, reply) => {
-    const body = await deps.metrics.registry.metrics();
-    return reply.type(deps.metrics.registry.contentType).send(body);
   });
   return app;
 }

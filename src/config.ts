@@ -1,182 +1,85 @@
 import { readFileSync } from 'node:fs';
+import { ConfigError, createReader, type Env } from './config/declare.js';
+import { VARIABLES } from './config/variables.js';
 
-/** Everything the bridge can be told, read once from the environment and validated. */
-export interface Config {
-  port: number;
-  host: string;
-  production: boolean;
-  /** Active webhook secrets; any match passes (rotation). Empty: development, use the generated dev secret. */
-  secrets: string[];
-  /** Undefined: use the local development broker. */
-  kafkaBrokers: string[] | undefined;
-  kafka: {
-    clientId: string;
-    ssl: boolean;
-    sasl: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string } | undefined;
-  };
-  topics: {
-    prefix: string;
-    /** Empty string: no log topic. */
-    eventLog: string;
-    deadLetter: string;
-    partitions: number;
-    replicationFactor: number;
-  };
-  unknownEventPolicy: 'dead-letter' | 'publish';
-  /** Set: values are written in the Confluent wire format, schemas registered under `compatibility`. */
-  schemaRegistry: { url: string; username: string | undefined; password: string | undefined; compatibility: Compatibility } | undefined;
-  dedupe: { store: 'memory' | 'redis' | 'off'; redisUrl: string | undefined; ttlSeconds: number; maxEntries: number };
-  publishTimeoutMs: number;
-  maxBodyBytes: number;
-  /** Backpressure: past either bound new webhooks get 503 `overloaded` instead of queueing without end. */
-  limits: { maxInFlightRequests: number; maxEventLoopDelayMs: number };
-  /** SIGTERM: readiness 503 for `drainMs` (the load balancer stops sending), then close, all within `timeoutMs`. */
-  shutdown: { drainMs: number; timeoutMs: number };
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-}
+export { ConfigError, type Env } from './config/declare.js';
+export { COMPATIBILITY_LEVELS, type Compatibility, VARIABLES } from './config/variables.js';
 
-export type Env = Record<string, string | undefined>;
+/** The default of MAX_BODY_BYTES, for readers that size topics without the bridge's configuration. */
+export const DEFAULT_MAX_BODY_BYTES = VARIABLES.MAX_BODY_BYTES.default;
 
-/** Every variable the bridge reads (checked against the code and docker-compose.yml by tests). */
-export const ENV_VARIABLES = [
-  'PORT',
-  'HOST',
-  'NODE_ENV',
-  'POPP_WEBHOOK_SECRET',
-  'POPP_WEBHOOK_SECRET_FILE',
-  'KAFKA_BROKERS',
-  'KAFKA_CLIENT_ID',
-  'KAFKA_SSL',
-  'KAFKA_SASL_MECHANISM',
-  'KAFKA_SASL_USERNAME',
-  'KAFKA_SASL_PASSWORD',
-  'TOPIC_PREFIX',
-  'EVENT_LOG_TOPIC',
-  'DEAD_LETTER_TOPIC',
-  'TOPIC_PARTITIONS',
-  'TOPIC_REPLICATION_FACTOR',
-  'UNKNOWN_EVENT_POLICY',
-  'SCHEMA_REGISTRY_URL',
-  'SCHEMA_REGISTRY_USERNAME',
-  'SCHEMA_REGISTRY_PASSWORD',
-  'SCHEMA_COMPATIBILITY',
-  'DEDUPE_STORE',
-  'REDIS_URL',
-  'DEDUPE_TTL_SECONDS',
-  'DEDUPE_MAX_ENTRIES',
-  'PUBLISH_TIMEOUT_MS',
-  'MAX_BODY_BYTES',
-  'MAX_IN_FLIGHT_REQUESTS',
-  'MAX_EVENT_LOOP_DELAY_MS',
-  'SHUTDOWN_DRAIN_MS',
-  'SHUTDOWN_TIMEOUT_MS',
-  'LOG_LEVEL',
-] as const;
+const readVariables = createReader(VARIABLES);
 
-/** A bad value: start-up stops with this one line. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+/** Everything the bridge can be told, grouped for the parts that use it (see loadConfig). */
+export type Config = ReturnType<typeof loadConfig>;
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
-/** The registry's compatibility levels (Confluent's names, which Apicurio's ccompat API shares). */
-export const COMPATIBILITY_LEVELS = [
-  'BACKWARD',
-  'BACKWARD_TRANSITIVE',
-  'FORWARD',
-  'FORWARD_TRANSITIVE',
-  'FULL',
-  'FULL_TRANSITIVE',
-  'NONE',
-] as const;
-export type Compatibility = (typeof COMPATIBILITY_LEVELS)[number];
-
-export function loadConfig(env: Env = process.env): Config {
-  const production = env.NODE_ENV === 'production';
-  const secretList = webhookSecrets(env);
-  const brokers = list(env.KAFKA_BROKERS);
-  if (production && secretList.length === 0) {
+/**
+ * The environment (every variable declared in config/variables.ts, nothing
+ * else), read and checked once. Single values are checked by their
+ * declaration; what involves several is checked here. A bad value throws a
+ * ConfigError of one line naming it.
+ */
+export function loadConfig(env: Env = process.env) {
+  const v = readVariables(env);
+  const production = v.NODE_ENV === 'production';
+  const secrets = webhookSecrets(v.POPP_WEBHOOK_SECRET, v.POPP_WEBHOOK_SECRET_FILE);
+  if (production && secrets.length === 0) {
     fail('POPP_WEBHOOK_SECRET or POPP_WEBHOOK_SECRET_FILE is required when NODE_ENV=production');
   }
-  if (production && brokers.length === 0) fail('KAFKA_BROKERS is required when NODE_ENV=production');
-  for (const broker of brokers) {
-    if (!/^[^\s:]+:\d{1,5}$/.test(broker)) fail(`KAFKA_BROKERS: "${broker}" is not host:port`);
-  }
-
-  const prefix = env.TOPIC_PREFIX ?? 'popp.';
-  if (!/^[a-zA-Z0-9._-]*$/.test(prefix)) fail('TOPIC_PREFIX may hold only letters, digits, ".", "_" and "-"');
-  const eventLog = env.EVENT_LOG_TOPIC ?? `${prefix}events`;
-  const deadLetter = env.DEAD_LETTER_TOPIC || `${prefix}dead-letter`;
-  for (const [name, topic] of [
-    ['EVENT_LOG_TOPIC', eventLog],
-    ['DEAD_LETTER_TOPIC', deadLetter],
-  ] as const) {
-    if (!/^[a-zA-Z0-9._-]{0,249}$/.test(topic)) fail(`${name}: "${topic}" is not a valid Kafka topic name`);
-  }
-
-  const mechanism = env.KAFKA_SASL_MECHANISM?.toLowerCase();
-  if (mechanism && !includes(SASL_MECHANISMS, mechanism)) {
-    fail(`KAFKA_SASL_MECHANISM must be one of ${SASL_MECHANISMS.join(', ')}`);
-  }
-  if (mechanism && (!env.KAFKA_SASL_USERNAME || !env.KAFKA_SASL_PASSWORD)) {
+  if (production && v.KAFKA_BROKERS.length === 0) fail('KAFKA_BROKERS is required when NODE_ENV=production');
+  const mechanism = v.KAFKA_SASL_MECHANISM;
+  if (mechanism && (!v.KAFKA_SASL_USERNAME || !v.KAFKA_SASL_PASSWORD)) {
     fail('KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required with KAFKA_SASL_MECHANISM');
   }
-
-  const dedupeStore = oneOf(env, 'DEDUPE_STORE', ['memory', 'redis', 'off'] as const, 'memory');
-  if (dedupeStore === 'redis' && !env.REDIS_URL) fail('REDIS_URL is required with DEDUPE_STORE=redis');
-  const unknownEventPolicy = oneOf(env, 'UNKNOWN_EVENT_POLICY', ['dead-letter', 'publish'] as const, 'dead-letter');
+  if (v.DEDUPE_STORE === 'redis' && !v.REDIS_URL) fail('REDIS_URL is required with DEDUPE_STORE=redis');
   // An event without a schema has no schema id: it cannot be written in the wire format.
-  if (unknownEventPolicy === 'publish' && env.SCHEMA_REGISTRY_URL)
+  if (v.UNKNOWN_EVENT_POLICY === 'publish' && v.SCHEMA_REGISTRY_URL) {
     fail('UNKNOWN_EVENT_POLICY=publish cannot be used with SCHEMA_REGISTRY_URL');
+  }
+  const prefix = v.TOPIC_PREFIX;
 
   return {
-    port: int(env, 'PORT', 3000, 0, 65535),
-    host: env.HOST || '0.0.0.0',
+    port: v.PORT,
+    host: v.HOST,
     production,
-    secrets: secretList,
-    kafkaBrokers: brokers.length > 0 ? brokers : undefined,
+    /** Active webhook secrets; any match passes (rotation). Empty: development, use the generated dev secret. */
+    secrets,
+    /** Undefined: use the local development broker. */
+    kafkaBrokers: v.KAFKA_BROKERS.length > 0 ? v.KAFKA_BROKERS : undefined,
     kafka: {
-      clientId: env.KAFKA_CLIENT_ID || 'popp-bridge',
-      ssl: bool(env, 'KAFKA_SSL', false),
-      sasl:
-        mechanism && includes(SASL_MECHANISMS, mechanism)
-          ? { mechanism, username: env.KAFKA_SASL_USERNAME ?? '', password: env.KAFKA_SASL_PASSWORD ?? '' }
-          : undefined,
+      clientId: v.KAFKA_CLIENT_ID,
+      ssl: v.KAFKA_SSL,
+      sasl: mechanism ? { mechanism, username: v.KAFKA_SASL_USERNAME ?? '', password: v.KAFKA_SASL_PASSWORD ?? '' } : undefined,
+      fastEncoders: v.KAFKA_FAST_ENCODERS,
     },
     topics: {
       prefix,
-      eventLog,
-      deadLetter,
-      partitions: int(env, 'TOPIC_PARTITIONS', 6, 1, 10_000),
-      replicationFactor: int(env, 'TOPIC_REPLICATION_FACTOR', 1, 1, 100),
+      /** Empty string: no log topic. */
+      eventLog: v.EVENT_LOG_TOPIC ?? `${prefix}events`,
+      deadLetter: v.DEAD_LETTER_TOPIC ?? `${prefix}dead-letter`,
+      partitions: v.TOPIC_PARTITIONS,
+      replicationFactor: v.TOPIC_REPLICATION_FACTOR,
     },
-    unknownEventPolicy,
-    schemaRegistry: env.SCHEMA_REGISTRY_URL
+    unknownEventPolicy: v.UNKNOWN_EVENT_POLICY,
+    /** Set: values are written in the Confluent wire format, schemas registered under `compatibility`. */
+    schemaRegistry: v.SCHEMA_REGISTRY_URL
       ? {
-          url: url(env, 'SCHEMA_REGISTRY_URL'),
-          username: env.SCHEMA_REGISTRY_USERNAME || undefined,
-          password: env.SCHEMA_REGISTRY_PASSWORD || undefined,
-          compatibility: oneOf(env, 'SCHEMA_COMPATIBILITY', COMPATIBILITY_LEVELS, 'FORWARD'),
+          url: v.SCHEMA_REGISTRY_URL,
+          username: v.SCHEMA_REGISTRY_USERNAME,
+          password: v.SCHEMA_REGISTRY_PASSWORD,
+          compatibility: v.SCHEMA_COMPATIBILITY,
         }
       : undefined,
-    dedupe: {
-      store: dedupeStore,
-      redisUrl: env.REDIS_URL || undefined,
-      ttlSeconds: int(env, 'DEDUPE_TTL_SECONDS', 259_200, 1, 31_536_000),
-      maxEntries: int(env, 'DEDUPE_MAX_ENTRIES', 200_000, 1, 100_000_000),
-    },
-    publishTimeoutMs: int(env, 'PUBLISH_TIMEOUT_MS', 10_000, 100, 600_000),
-    maxBodyBytes: int(env, 'MAX_BODY_BYTES', 1_048_576, 64, 104_857_600),
-    limits: {
-      maxInFlightRequests: int(env, 'MAX_IN_FLIGHT_REQUESTS', 5_000, 1, 1_000_000),
-      maxEventLoopDelayMs: int(env, 'MAX_EVENT_LOOP_DELAY_MS', 1_000, 10, 60_000),
-    },
-    shutdown: {
-      drainMs: int(env, 'SHUTDOWN_DRAIN_MS', 5_000, 0, 300_000),
-      timeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 30_000, 1_000, 600_000),
-    },
-    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    dedupe: { store: v.DEDUPE_STORE, redisUrl: v.REDIS_URL, ttlSeconds: v.DEDUPE_TTL_SECONDS, maxEntries: v.DEDUPE_MAX_ENTRIES },
+    publishTimeoutMs: v.PUBLISH_TIMEOUT_MS,
+    maxBodyBytes: v.MAX_BODY_BYTES,
+    /** Backpressure: past either bound new webhooks get 503 `overloaded` instead of queueing without end. */
+    limits: { maxInFlightRequests: v.MAX_IN_FLIGHT_REQUESTS, maxEventLoopDelayMs: v.MAX_EVENT_LOOP_DELAY_MS },
+    /** SIGTERM: readiness 503 for `drainMs` (the load balancer stops sending), then close, all within `timeoutMs`. */
+    shutdown: { drainMs: v.SHUTDOWN_DRAIN_MS, timeoutMs: v.SHUTDOWN_TIMEOUT_MS },
+    logLevel: v.LOG_LEVEL,
+    /** The admin listener (console, its API, /metrics), apart from the webhook port. No token: the console is off. */
+    admin: { host: v.ADMIN_HOST, port: v.ADMIN_PORT, consoleToken: v.CONSOLE_TOKEN || undefined },
   };
 }
 
@@ -186,9 +89,7 @@ export function loadConfig(env: Env = process.env): Config {
  * in one and the old in the other. A file holds secrets separated by commas
  * or lines. Errors name the variable and the path, never the contents.
  */
-function webhookSecrets(env: Env): string[] {
-  const fromEnv = list(env.POPP_WEBHOOK_SECRET);
-  const file = env.POPP_WEBHOOK_SECRET_FILE;
+function webhookSecrets(fromEnv: string[], file: string | undefined): string[] {
   if (!file) return fromEnv;
   let text = '';
   try {
@@ -196,57 +97,14 @@ function webhookSecrets(env: Env): string[] {
   } catch (error) {
     fail(`POPP_WEBHOOK_SECRET_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  const fromFile = list(text.replace(/\r?\n/g, ','));
+  const fromFile = text
+    .split(/\r?\n|,/)
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
   if (fromFile.length === 0) fail(`POPP_WEBHOOK_SECRET_FILE: ${file} holds no secret`);
   return [...new Set([...fromFile, ...fromEnv])];
 }
 
 function fail(message: string): never {
   throw new ConfigError(message);
-}
-
-function list(value: string | undefined): string[] {
-  return (value ?? '')
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item.length > 0);
-}
-
-function includes<T extends string>(values: readonly T[], value: string): value is T {
-  return (values as readonly string[]).includes(value);
-}
-
-function int(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    fail(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
-}
-
-function bool(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.toLowerCase();
-  if (raw === undefined || raw === '') return fallback;
-  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
-  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-  return fail(`${name} must be true or false, got "${env[name]}"`);
-}
-
-function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!includes(values, raw)) fail(`${name} must be one of ${values.join(', ')}, got "${raw}"`);
-  return raw;
-}
-
-function url(env: Env, name: string): string {
-  const raw = env[name] ?? '';
-  try {
-    return new URL(raw).toString().replace(/\/$/, '');
-  } catch {
-    // The value may carry credentials: name the variable, not the value.
-    return fail(`${name} is not a URL`);
-  }
 }

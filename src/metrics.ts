@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { type Activity, createActivity } from './console/activity.js';
 
 export type WebhookOutcome =
   | 'published'
@@ -12,14 +13,18 @@ export type WebhookOutcome =
 
 export interface Metrics {
   registry: Registry;
-  webhook(outcome: WebhookOutcome): void;
+  /** The same counts per event type and minute, for the console's overview. */
+  activity: Activity;
+  /** `eventType` when it was read (never for a request refused before its body was checked). */
+  webhook(outcome: WebhookOutcome, eventType?: string): void;
   deadLetter(reason: string): void;
   batch(records: number, seconds: number, ok: boolean): void;
 }
 
 /** A registry of our own (not prom-client's global one), so tests and several apps in one process stay apart. */
-export function createMetrics(): Metrics {
+export function createMetrics(options: { now?: () => number } = {}): Metrics {
   const registry = new Registry();
+  const activity = createActivity(options.now);
   collectDefaultMetrics({ register: registry, prefix: 'popp_bridge_' });
   const webhooks = new Counter({
     name: 'popp_bridge_webhooks_total',
@@ -50,7 +55,9 @@ export function createMetrics(): Metrics {
   const outcomes = new Map<string, Counter.Internal>();
   return {
     registry,
-    webhook(outcome) {
+    activity,
+    webhook(outcome, eventType) {
+      activity.webhook(outcome, eventType);
       let child = outcomes.get(outcome);
       if (!child) {
         child = webhooks.labels(outcome);
@@ -63,6 +70,7 @@ export function createMetrics(): Metrics {
     },
     batch(records, seconds, ok) {
       batches.labels(ok ? 'true' : 'false').observe(seconds);
+      activity.batch(seconds, ok);
       batchRecords.observe(records);
     },
   };

@@ -1,16 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
+import { buildAdminApp } from './admin/listener.js';
 import { buildApp } from './app.js';
 import { createBackpressure } from './backpressure.js';
+import { createBridgeKafka } from './bridge-kafka.js';
 import type { Config } from './config.js';
+import type { ConsoleRoute } from './console/deps.js';
+import { createConsoleDeps } from './console/wiring.js';
 import { createCatalogue } from './events/catalogue.js';
-import { createKafka } from './kafka/client.js';
 import { createReadiness } from './kafka/health.js';
-import { installKafkajsEncoders } from './kafka/kafkajs-encoders.js';
-import { javaCompatiblePartitioner } from './kafka/partitioner.js';
 import { createBatchingPublisher } from './kafka/publisher.js';
 import { createValueCodec } from './kafka/registry-startup.js';
-import { createTopicEnsurer } from './kafka/topics.js';
 import { createMetrics } from './metrics.js';
 import { schemasDir as defaultSchemasDir } from './paths.js';
 import { waitUntilReady } from './wait-until-ready.js';
@@ -21,6 +21,9 @@ export interface Bridge {
   app: FastifyInstance;
   /** e.g. http://127.0.0.1:3000 */
   url: string;
+  /** The admin listener: console (when CONSOLE_TOKEN is set), its API and /metrics; e.g. http://127.0.0.1:3001 */
+  adminUrl: string;
+  consoleRoutes: ConsoleRoute[];
   logger: Logger;
   /** Readiness turns 503 (a load balancer drains us) while webhooks are still served. */
   beginShutdown(): void;
@@ -42,33 +45,14 @@ export interface BridgeOptions {
 /** Wires the real parts (Kafka, stores, clock) into the app, waits for Kafka and its topics, then listens. */
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const { config } = options;
-  // Redaction is a second line of defence: nothing logs these on purpose (issue 6: secrets never logged).
+  // Redaction is a second line of defence: nothing logs these on purpose (secrets never reach logs).
   const redact = { paths: ['*.headers["x-signature"]', '*.password', '*.secret', '*.secrets'], censor: '[redacted]' };
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'popp-bridge' }, redact });
   const catalogue = createCatalogue({ schemasDir: options.schemasDir ?? defaultSchemasDir, topicPrefix: config.topics.prefix });
   const metrics = createMetrics();
-  const kafka = createKafka({
-    brokers: options.brokers,
-    clientId: config.kafka.clientId,
-    ssl: config.kafka.ssl,
-    sasl: config.kafka.sasl,
-    publishTimeoutMs: config.publishTimeoutMs,
-    log: (level, message, extra) => logger[level](extra, message),
-  });
-  const encoders = await installKafkajsEncoders();
-  if (!encoders.record || !encoders.produce || !encoders.growth)
-    logger.warn(encoders, 'kafkajs encoders left as shipped (slower): self-check failed or kafkajs already producing');
-  const admin = kafka.admin();
-  const producer = kafka.producer({
-    createPartitioner: javaCompatiblePartitioner,
-    allowAutoTopicCreation: false,
-    idempotent: false,
-  });
-  const topics = createTopicEnsurer(admin, {
-    partitions: config.topics.partitions,
-    replicationFactor: config.topics.replicationFactor,
-    maxMessageBytes: config.maxBodyBytes + 65_536,
-  });
+  const { kafka, admin, producer, topics } = createBridgeKafka(config, options.brokers, (level, message, extra) =>
+    logger[level](extra, message),
+  );
   const bridgeTopics = [
     ...catalogue.knownTypes.map((type) => catalogue.topicFor(type)),
     ...(config.topics.eventLog ? [config.topics.eventLog] : []),
@@ -93,7 +77,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     maxQueuedRecords: options.maxQueuedRecords,
     onBatch: metrics.batch,
   });
-  const { dedupe, close: closeDedupe } = await createDedupeStore(config, { registry: metrics.registry, logger });
+  const { dedupe, health: dedupeHealth, close: closeDedupe } = await createDedupeStore(config, { registry: metrics.registry, logger });
+  const readiness = createReadiness({ admin, topics: () => bridgeTopics, timeoutMs: Math.min(2_000, config.publishTimeoutMs) });
 
   let shuttingDown = false;
   const backpressure = createBackpressure({
@@ -111,21 +96,42 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     codec,
     unknownEventPolicy: config.unknownEventPolicy,
     now: () => new Date(),
-    readiness: createReadiness({ admin, topics: () => bridgeTopics, timeoutMs: Math.min(2_000, config.publishTimeoutMs) }),
+    readiness,
     maxBodyBytes: config.maxBodyBytes,
     logger,
     shuttingDown: () => shuttingDown,
     backpressure,
     publishTimeoutMs: config.publishTimeoutMs,
   });
+  const consoleParts = createConsoleDeps({
+    config,
+    brokers: options.brokers,
+    kafka,
+    admin,
+    metrics,
+    readiness,
+    dedupeHealth,
+    catalogue,
+    schemasDir: options.schemasDir ?? defaultSchemasDir,
+    audit: logger,
+  });
+  const adminApp = buildAdminApp({ metrics, logger, console: consoleParts?.deps });
+  try {
+    await adminApp.app.listen({ port: config.admin.port, host: config.admin.host });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(
+      `admin listener: cannot listen on ${config.admin.host}:${config.admin.port} (${code ?? (error as Error).message}); set ADMIN_PORT`,
+    );
+  }
   await app.listen({ port: config.port, host: config.host });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  if (!consoleParts) logger.info({ admin: `${config.admin.host}:${config.admin.port}` }, 'console off: set CONSOLE_TOKEN to turn it on');
 
   return {
     app,
-    url: `http://${host}:${port}`,
+    url: listeningUrl(app, config.host),
+    adminUrl: listeningUrl(adminApp.app, config.admin.host),
+    consoleRoutes: adminApp.consoleRoutes,
     logger,
     beginShutdown() {
       shuttingDown = true;
@@ -133,6 +139,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     async close() {
       shuttingDown = true;
       await app.close();
+      await adminApp.app.close();
+      await consoleParts?.close();
       backpressure.stop();
       await publisher.drain();
       await producer.disconnect();
@@ -140,4 +148,11 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       await closeDedupe();
     },
   };
+}
+
+function listeningUrl(app: FastifyInstance, configured: string): string {
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const host = configured === '0.0.0.0' || configured === '::' ? '127.0.0.1' : configured;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }

@@ -1,14 +1,5 @@
 import { parseArgs } from 'node:util';
-import { kafkaCommand } from '../commands/kafka.js';
-import { redisCommand } from '../commands/redis.js';
-import { registryCommand } from '../commands/registry.js';
-import { replayCommand } from '../commands/replay-dead-letters.js';
-import { serve } from '../commands/serve.js';
-import { tailCommand } from '../commands/tail.js';
-import { trigger } from '../commands/trigger.js';
 import { ConfigError, loadConfig } from '../config.js';
-import { devSecret } from '../devstack/secret.js';
-import { createCatalogue } from '../events/catalogue.js';
 import { devstackHome, schemasDir } from '../paths.js';
 import { WEBHOOK_PATH } from '../webhook/route.js';
 
@@ -26,26 +17,29 @@ const USAGE = `usage: popp-bridge <command>
 
 Configuration comes from the environment: see the README.`;
 
-/** Argument parsing only: each command lives in src/commands/. */
+/**
+ * Argument parsing only: each command lives in src/commands/ and is loaded
+ * when run, so `serve` on a remote Kafka never loads the local devstack.
+ */
 export async function main(argv: string[], print: (line: string) => void = console.log): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'serve':
-        await serve(loadConfig(), print);
+        await (await import('../commands/serve.js')).serve(loadConfig(), print);
         return -1; // keeps running
       case 'trigger':
         return await runTrigger(rest, print);
       case 'kafka':
-        return await kafkaCommand(rest[0], print);
+        return await (await import('../commands/kafka.js')).kafkaCommand(rest[0], print);
       case 'registry':
-        return await registryCommand(rest[0], print);
+        return await (await import('../commands/registry.js')).registryCommand(rest[0], print);
       case 'redis':
-        return await redisCommand(rest[0], print);
+        return await (await import('../commands/redis.js')).redisCommand(rest[0], print);
       case 'replay-dead-letters':
-        return await replayCommand(rest, print);
+        return await (await import('../commands/replay-dead-letters.js')).replayCommand(rest, print);
       case 'tail':
-        return await tailCommand(rest, print);
+        return await (await import('../commands/tail.js')).tailCommand(rest, print);
       case undefined:
       case 'help':
       case '--help':
@@ -84,6 +78,9 @@ async function runTrigger(args: string[], print: (line: string) => void): Promis
     return 2;
   }
   const config = loadConfig();
+  const { trigger } = await import('../commands/trigger.js');
+  const { createCatalogue } = await import('../events/catalogue.js');
+  const { devSecret } = await import('../devstack/secret.js');
   const failures = await trigger({
     eventType,
     count,

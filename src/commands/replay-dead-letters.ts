@@ -1,107 +1,9 @@
 import { parseArgs } from 'node:util';
-import { type Config, loadConfig } from '../config.js';
-import { createLocalBroker } from '../devstack/broker.js';
-import { createCatalogue } from '../events/catalogue.js';
-import { createKafka } from '../kafka/client.js';
-import { javaCompatiblePartitioner } from '../kafka/partitioner.js';
-import { createBatchingPublisher } from '../kafka/publisher.js';
-import { createValueCodec } from '../kafka/registry-startup.js';
-import { readSnapshot, type StoredRecord } from '../kafka/topic-reader.js';
-import { createTopicEnsurer } from '../kafka/topics.js';
-import { schemasDir as defaultSchemasDir, devstackHome } from '../paths.js';
-import { type ReplaySummary, replayDeadLetters } from '../webhook/replay.js';
+import { loadConfig } from '../config.js';
+import { devstackHome } from '../paths.js';
+import { replayDeadLettersCommand } from '../replay-run.js';
 
-export interface ReplayCommandOptions {
-  config: Config;
-  brokers: string[];
-  schemasDir?: string;
-  dryRun?: boolean;
-  print: (line: string) => void;
-}
-
-/** `popp-bridge replay-dead-letters`: wires Kafka, the registry and the schemas into the replay, printing progress. */
-export async function replayDeadLettersCommand(options: ReplayCommandOptions): Promise<ReplaySummary> {
-  const { config, print } = options;
-  const catalogue = createCatalogue({ schemasDir: options.schemasDir ?? defaultSchemasDir, topicPrefix: config.topics.prefix });
-  const kafka = createKafka({ ...config.kafka, brokers: options.brokers, publishTimeoutMs: config.publishTimeoutMs });
-  const admin = kafka.admin();
-  const producer = kafka.producer({ createPartitioner: javaCompatiblePartitioner, allowAutoTopicCreation: false, idempotent: false });
-  const topics = createTopicEnsurer(admin, {
-    partitions: config.topics.partitions,
-    replicationFactor: config.topics.replicationFactor,
-    maxMessageBytes: config.maxBodyBytes + 65_536,
-  });
-  await admin.connect();
-  try {
-    if (!(await admin.listTopics()).includes(config.topics.deadLetter)) {
-      print(`no topic ${config.topics.deadLetter}: nothing to replay`);
-      return { deadLetters: 0, published: 0, alreadyPublished: 0, repeated: 0, stillFailing: {} };
-    }
-    await producer.connect();
-    const quiet = () => {};
-    const codec = await createValueCodec({
-      settings: config.schemaRegistry,
-      catalogue,
-      logTopic: config.topics.eventLog,
-      logger: { info: quiet, warn: (_details, message) => print(message) },
-    });
-    const publisher = createBatchingPublisher({
-      send: (topicMessages) => producer.sendBatch({ topicMessages, acks: -1, timeout: config.publishTimeoutMs }).then(() => {}),
-      timeoutMs: config.publishTimeoutMs,
-    });
-    const summary = await replayDeadLetters({
-      async readDeadLetters() {
-        const deadLetters: StoredRecord[] = [];
-        const onRecord = (record: StoredRecord) => deadLetters.push(record);
-        await readSnapshot(kafka, admin, {
-          topics: [config.topics.deadLetter],
-          onRecord,
-          onProgress: progress(print, 'read dead letters'),
-        });
-        return deadLetters;
-      },
-      async readPublished(targets, fromTimestamp) {
-        const published = new Set<string>();
-        const onRecord = (record: StoredRecord) => published.add(`${record.topic}\n${record.headers['event-id']}`);
-        await readSnapshot(kafka, admin, {
-          topics: targets,
-          fromTimestamp,
-          onRecord,
-          onProgress: progress(print, 'checked published records'),
-        });
-        return published;
-      },
-      ensureTopics: (list) => topics.ensure(list),
-      publish: (records) => publisher.publish(records),
-      catalogue,
-      logTopic: config.topics.eventLog,
-      codec,
-      lookbackMs: config.dedupe.ttlSeconds * 1000,
-      progress: print,
-      dryRun: options.dryRun,
-    });
-    await publisher.drain();
-    const failing = Object.entries(summary.stillFailing).map(([reason, count]) => `${count} ${reason}`);
-    print(
-      `${options.dryRun ? 'dry run: would publish' : 'published'} ${summary.published}, already published ${summary.alreadyPublished}, ` +
-        `repeated ${summary.repeated}, still failing ${failing.length > 0 ? failing.join(', ') : 0} (of ${summary.deadLetters} dead letters)`,
-    );
-    return summary;
-  } finally {
-    await producer.disconnect();
-    await admin.disconnect();
-  }
-}
-
-/** A line at most once a second, and one at the end: long reads stay visible without flooding. */
-function progress(print: (line: string) => void, label: string): (done: number, total: number) => void {
-  let last = 0;
-  return (done, total) => {
-    if (done < total && Date.now() - last < 1_000) return;
-    last = Date.now();
-    print(`${label}: ${done}/${total}`);
-  };
-}
+export { type ReplayCommandOptions, replayDeadLettersCommand } from '../replay-run.js';
 
 /** `popp-bridge replay-dead-letters [--dry-run]`: on KAFKA_BROKERS, or the local development broker. Exit 0 once done. */
 export async function replayCommand(args: string[], print: (line: string) => void): Promise<number> {
@@ -109,6 +11,7 @@ export async function replayCommand(args: string[], print: (line: string) => voi
   const config = loadConfig();
   let brokers = config.kafkaBrokers;
   if (!brokers) {
+    const { createLocalBroker } = await import('../devstack/broker.js');
     brokers = (await createLocalBroker({ home: devstackHome, log: (line) => print(`  ${line}`) }).start()).brokers;
     print(`No KAFKA_BROKERS given: using the local development broker on ${brokers.join(',')}.`);
   }

@@ -1,6 +1,4 @@
 import type { Config } from '../config.js';
-import { createLocalBroker } from '../devstack/broker.js';
-import { devSecret } from '../devstack/secret.js';
 import { devstackHome } from '../paths.js';
 import { startBridge } from '../server.js';
 import { exitOnSignals } from '../shutdown.js';
@@ -11,12 +9,14 @@ export async function serve(config: Config, print: (line: string) => void): Prom
   let brokers = config.kafkaBrokers;
   if (!brokers) {
     print('No KAFKA_BROKERS given: starting the local development broker (first run downloads Kafka with Maven).');
+    // Loaded only here: a bridge on a remote Kafka never loads the devstack.
+    const { createLocalBroker } = await import('../devstack/broker.js');
     const started = await createLocalBroker({ home: devstackHome, log: (line) => print(`  ${line}`) }).start();
     brokers = started.brokers;
     print(`Local Kafka ${started.reused ? 'already running' : 'started'} on ${brokers.join(',')}.`);
   }
   const devMode = config.secrets.length === 0;
-  const secrets = devMode ? [devSecret(devstackHome)] : config.secrets;
+  const secrets = devMode ? [(await import('../devstack/secret.js')).devSecret(devstackHome)] : config.secrets;
   const bridge = await startBridge({ config, brokers, secrets });
 
   print('');
@@ -24,7 +24,12 @@ export async function serve(config: Config, print: (line: string) => void): Prom
   print(`  Kafka:   ${brokers.join(',')}${config.kafkaBrokers ? '' : ' (local; `npx popp-bridge kafka stop` stops it)'}`);
   if (devMode) print(`  Secret:  ${secrets[0]} (development only, kept in .devstack/dev-secret)`);
   print(`  Try:     npx popp-bridge trigger DOCUMENT_UPLOADED${config.port === 3000 ? '' : ` --url ${bridge.url}${WEBHOOK_PATH}`}`);
-  print(`  Health:  ${bridge.url}/readyz   Metrics: ${bridge.url}/metrics`);
+  print(`  Health:  ${bridge.url}/readyz   Metrics: ${bridge.adminUrl}/metrics`);
+  print(
+    config.admin.consoleToken
+      ? `  Console: ${bridge.adminUrl}/console/ (log in with CONSOLE_TOKEN)`
+      : '  Console: off (set CONSOLE_TOKEN, at least 16 characters, to turn it on)',
+  );
   print('');
 
   exitOnSignals(bridge, config.shutdown);

@@ -3,10 +3,10 @@ import { parseArgs } from 'node:util';
 import { type Config, loadConfig } from '../config.js';
 import { type IncomingRecord, unwrapValue } from '../consumer/decode.js';
 import { createGroupRunner } from '../consumer/kafka.js';
-import { createLocalBroker } from '../devstack/broker.js';
+import { LOCAL_BROKERS } from '../devstack/broker.js';
 import { createCatalogue, type EventCatalogue } from '../events/catalogue.js';
 import { topicForEventType } from '../events/topics.js';
-import { devstackHome, schemasDir } from '../paths.js';
+import { schemasDir } from '../paths.js';
 import { parseJson } from '../webhook/parse.js';
 
 export const TAIL_USAGE = 'usage: popp-bridge tail [--event TYPE] [--from-beginning] [--group G]';
@@ -93,7 +93,7 @@ export async function tailCommand(args: string[], print: (line: string) => void)
   try {
     await tail({
       config,
-      brokers: config.kafkaBrokers ?? createLocalBroker({ home: devstackHome }).brokers,
+      brokers: config.kafkaBrokers ?? LOCAL_BROKERS,
       eventType: values.event,
       fromBeginning: values['from-beginning'] ?? false,
       groupId: values.group,

@@ -29,17 +29,32 @@ export async function behind(
   topics: readonly string[],
   fromBeginning = true,
 ): Promise<string[]> {
+  const committed = await committedOffsets(admin, groupId, topics);
+  return [...lagPerPartition(committed, ends, fromBeginning)].filter(([, lag]) => lag > 0n).map(([where]) => where);
+}
+
+/** `topic/partition` → the offset the group committed there (-1: none yet). */
+export async function committedOffsets(admin: OffsetsAdmin, groupId: string, topics: readonly string[]): Promise<Map<string, bigint>> {
   const committed = new Map<string, bigint>();
   for (const { topic, partitions } of await admin.fetchOffsets({ groupId, topics: [...topics] })) {
     for (const { partition, offset } of partitions) committed.set(`${topic}/${partition}`, BigInt(offset));
   }
-  const late: string[] = [];
+  return committed;
+}
+
+/** Per partition of `ends`, the records between the group's position (as in `behind`) and the end. */
+export function lagPerPartition(
+  committed: ReadonlyMap<string, bigint>,
+  ends: ReadonlyMap<string, { high: bigint; low: bigint }>,
+  fromBeginning = true,
+): Map<string, bigint> {
+  const lags = new Map<string, bigint>();
   for (const [where, { high, low }] of ends) {
     const offset = committed.get(where) ?? -1n;
     const position = offset >= 0n ? offset : fromBeginning ? low : high;
-    if (position < high) late.push(where);
+    lags.set(where, position < high ? high - position : 0n);
   }
-  return late;
+  return lags;
 }
 
 /**

@@ -1,4 +1,6 @@
+import { DEFAULT_MAX_BODY_BYTES } from '../config.js';
 import { createCatalogue } from '../events/catalogue.js';
+import { maxMessageBytesFor } from '../kafka/topics.js';
 import { schemasDir } from '../paths.js';
 import { createBatchHandler } from './batch.js';
 import { deadLetterTopicFor } from './dead-letter.js';
@@ -48,7 +50,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     topicSettings: {
       partitions: settings.partitions ?? 6,
       replicationFactor: settings.replicationFactor ?? 1,
-      maxMessageBytes: settings.maxMessageBytes ?? 1_048_576 + 65_536,
+      maxMessageBytes: settings.maxMessageBytes ?? maxMessageBytesFor(DEFAULT_MAX_BODY_BYTES),
     },
     commit: true,
     fromBeginning: options.fromBeginning ?? true,

@@ -1,7 +1,6 @@
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { createKafka, type KafkaClientOptions } from '../kafka/client.js';
 import { headerStrings } from '../kafka/headers.js';
-import { javaCompatiblePartitioner } from '../kafka/partitioner.js';
 import { createTopicEnsurer, type TopicSettings } from '../kafka/topics.js';
 import type { RecordBatch } from './batch.js';
 import { waitUntilCaughtUp } from './catch-up.js';
@@ -60,14 +59,13 @@ export function createGroupRunner(options: GroupRunnerOptions): GroupRunner {
     log: (level, message, extra) => options.log(level, message, extra),
   });
   const admin = kafka.admin();
-  const producer = kafka.producer({ createPartitioner: javaCompatiblePartitioner, allowAutoTopicCreation: false, idempotent: false });
+  const producer = kafka.producer();
   const consumer = kafka.consumer({
     groupId: options.groupId,
     sessionTimeout: options.sessionTimeoutMs,
     heartbeatInterval: Math.max(500, Math.floor(options.sessionTimeoutMs / 10)),
     // Short fetch waits: a stop never waits long for an idle fetch to return.
     maxWaitTimeInMs: 500,
-    allowAutoTopicCreation: false,
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     if (!payload.restart) options.onCrash(payload.error);

@@ -1,6 +1,7 @@
 import type { EventType } from '../../generated/events.js';
 import type { Config } from '../config.js';
 import { topicForEventType } from '../events/topics.js';
+import { maxMessageBytesFor } from '../kafka/topics.js';
 import type { KafkaConnection } from './kafka.js';
 import type { ConsumerLog, Handlers, IdempotencyStore, RetryPolicy } from './types.js';
 
@@ -57,7 +58,7 @@ export function connectionFromConfig(config: Config, brokers: string[]): Pick<Co
       eventLog: topics.eventLog,
       partitions: topics.partitions,
       replicationFactor: topics.replicationFactor,
-      maxMessageBytes: config.maxBodyBytes + 65_536,
+      maxMessageBytes: maxMessageBytesFor(config.maxBodyBytes),
     },
   };
 }

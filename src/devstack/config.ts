@@ -23,8 +23,8 @@ export function newClusterId(draw: () => Buffer = () => randomBytes(16)): string
 /**
  * One process that is both broker and KRaft controller, so nothing else has
  * to run. Every internal topic gets replication factor 1 (the defaults of 3
- * can never be met by one node); the bridge creates its own topics (DESIGN
- * section 4), so auto-creation is off to catch a missing create in tests.
+ * can never be met by one node); the bridge creates its own topics
+ * (docs/kafka-contract.md, Topics), so auto-creation is off to catch a missing create in tests.
  */
 export function renderServerProperties(settings: ServerSettings): string {
   const { host, port, controllerPort, dataDir } = settings;

@@ -3,7 +3,6 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { newClusterId } from './config.js';
-import { fileSize, type Spawned, spawnDetached } from './process.js';
 
 /** The files of one broker instance, `<home>/broker-<port>/`; the jars are shared between instances. */
 export interface InstancePaths {
@@ -13,7 +12,6 @@ export interface InstancePaths {
   data: string;
   logFile: string;
   pidFile: string;
-  lock: string;
   clusterIdFile: string;
 }
 
@@ -26,7 +24,6 @@ export function instancePaths(home: string, port: number): InstancePaths {
     data: join(dir, 'data'),
     logFile: join(dir, 'broker.log'),
     pidFile: join(dir, 'broker.pid'),
-    lock: join(dir, 'start.lock'),
     clusterIdFile: join(dir, 'cluster-id'),
   };
 }
@@ -36,8 +33,6 @@ export async function readClusterId(paths: InstancePaths): Promise<string | unde
   const text = await readFile(join(paths.data, 'meta.properties'), 'utf8').catch(() => '');
   return /^cluster\.id=(.+)$/m.exec(text)?.[1]?.trim();
 }
-
-export const logSize = (paths: InstancePaths): Promise<number> => fileSize(paths.logFile);
 
 const run = promisify(execFile);
 
@@ -61,21 +56,7 @@ export async function formatOnce(paths: InstancePaths, java: string, libs: strin
   await writeFile(paths.clusterIdFile, `${id}\n`);
 }
 
-/**
- * Starts `kafka.Kafka` detached, with its output appended to the log: it
- * lives on after `npm start` or a test run ends (see spawnDetached).
- */
-export async function spawnBroker(
-  paths: InstancePaths,
-  options: { java: string; libs: string; jvm: string[]; banner: string },
-): Promise<Spawned> {
-  const args = [...options.jvm, `-Dlog4j2.configurationFile=${paths.log4j}`, '-cp', join(options.libs, '*'), 'kafka.Kafka', paths.props];
-  return spawnDetached({
-    command: options.java,
-    args,
-    cwd: paths.dir,
-    logFile: paths.logFile,
-    pidFile: paths.pidFile,
-    banner: options.banner,
-  });
+/** The broker's command line: `kafka.Kafka` with our properties (also what tells our process apart). */
+export function brokerArgs(paths: InstancePaths, libs: string, jvm: string[]): string[] {
+  return [...jvm, `-Dlog4j2.configurationFile=${paths.log4j}`, '-cp', join(libs, '*'), 'kafka.Kafka', paths.props];
 }

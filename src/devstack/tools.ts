@@ -47,6 +47,35 @@ export async function checkTools(tools: Tools): Promise<void> {
   }
 }
 
+/** What the integration tests start on their own (brokers, the registry, Redis), with the command that installs each. */
+export const TEST_TOOLS = {
+  java: { what: `Java ${MIN_JAVA}+`, install: 'apt-get install openjdk-17-jre-headless (macOS: brew install openjdk@17)' },
+  mvn: { what: 'Maven', install: 'apt-get install maven (macOS: brew install maven)' },
+  redis: { what: 'redis-server', install: 'apt-get install redis-server (macOS: brew install redis)' },
+} as const;
+
+/**
+ * One line per missing or too old tool, each with its install command; empty
+ * when everything is there. Asked before the tests start, so a missing tool
+ * is named instead of failing deep inside a start.
+ */
+export async function missingTestTools(commands = { java: 'java', mvn: 'mvn', redis: 'redis-server' }): Promise<string[]> {
+  const [java, mvn, redis] = await Promise.all([
+    run(commands.java, ['-version']),
+    run(commands.mvn, ['-v']),
+    run(commands.redis, ['--version']),
+  ]);
+  const lines: string[] = [];
+  const major = java.missing ? undefined : parseJavaMajor(java.output);
+  if (major === undefined || major < MIN_JAVA) {
+    const found = java.missing ? 'not found' : `'${commands.java}' is ${major === undefined ? 'of unknown version' : `Java ${major}`}`;
+    lines.push(`missing ${TEST_TOOLS.java.what} (${found}): ${TEST_TOOLS.java.install}`);
+  }
+  if (mvn.missing) lines.push(`missing ${TEST_TOOLS.mvn.what} ('${commands.mvn}' not found): ${TEST_TOOLS.mvn.install}`);
+  if (redis.missing) lines.push(`missing ${TEST_TOOLS.redis.what} ('${commands.redis}' not found): ${TEST_TOOLS.redis.install}`);
+  return lines;
+}
+
 function run(command: string, args: string[]): Promise<{ missing: boolean; output: string }> {
   return new Promise((resolve) => {
     execFile(command, args, { timeout: 30_000 }, (error, stdout, stderr) => {

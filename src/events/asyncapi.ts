@@ -15,7 +15,7 @@ const SCHEMA_FORMAT = 'application/schema+json;version=draft-07';
 const KAFKA_BINDING = '0.5.0';
 const text = (description: string) => ({ type: 'string', description });
 
-/** The headers of every published record (DESIGN section 4). */
+/** The headers of every published record (docs/kafka-contract.md, Headers). */
 const EVENT_HEADERS = {
   type: 'object',
   required: ['event-type', 'event-id', 'event-timestamp', 'record-id', 'organization-id', 'received-at', 'content-type', 'x-signature'],

@@ -1,4 +1,7 @@
-import { Kafka, type KafkaConfig, type LogEntry, logLevel } from 'kafkajs';
+import { type Admin, type Consumer, type ConsumerConfig, Kafka, type KafkaConfig, type LogEntry, logLevel, type Producer } from 'kafkajs';
+import { type EncodersInstalled, installKafkajsEncoders } from './kafkajs-encoders.js';
+import { createPartitionFetcher, type PartitionFetcher } from './partition-fetch.js';
+import { javaCompatiblePartitioner } from './partitioner.js';
 
 export interface KafkaClientOptions {
   brokers: string[];
@@ -7,15 +10,72 @@ export interface KafkaClientOptions {
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string } | undefined;
   /** Our own deadline per send; kafkajs' timeouts are kept below it. */
   publishTimeoutMs: number;
+  /** The project's record and produce-request encoders (KAFKA_FAST_ENCODERS); default on. */
+  fastEncoders?: boolean;
   log?: (level: 'error' | 'warn' | 'info' | 'debug', message: string, extra: Record<string, unknown>) => void;
 }
 
+/** Every Kafka client part of the project, made one way. */
+export interface KafkaParts {
+  /** A producer partitioning like Java clients, never creating topics, not idempotent; it connects once the encoders are settled. */
+  producer(): Producer;
+  /** A consumer that never creates topics. */
+  consumer(config: Omit<ConsumerConfig, 'allowAutoTopicCreation'>): Consumer;
+  admin(): Admin;
+  /** Reads offset ranges straight from the leaders, without a consumer group (the console). */
+  partitionFetcher(): Promise<PartitionFetcher>;
+  /** Settles once a producer asked for the encoders: installed, or left as shipped (and why). */
+  encoders(): Promise<EncodersInstalled>;
+}
+
 /**
- * kafkajs with short connection and request timeouts and few retries: its
- * defaults turn a dead broker into 30-second hangs (DESIGN section 10), and
- * an outage must become quick 503s instead.
+ * The one factory of the project's Kafka clients. kafkajs gets short
+ * connection and request timeouts and few retries: its defaults turn a dead
+ * broker into 30-second hangs, and an outage must become quick 503s instead.
+ * Every producer takes the same path: murmur2 partitioning (docs/kafka-contract.md),
+ * no auto-creation, no idempotence (experimental in kafkajs, see
+ * docs/pipeline.md), and the fast-path encoders unless switched off, installed
+ * before its first connect so kafkajs never produces without them.
  */
-export function createKafka(options: KafkaClientOptions): Kafka {
+export function createKafka(options: KafkaClientOptions): KafkaParts {
+  const kafka = new Kafka(clientConfig(options));
+  const fast = options.fastEncoders ?? true;
+  let settled: Promise<EncodersInstalled> | undefined;
+  const encoders = () => {
+    settled ??= fast
+      ? installKafkajsEncoders().then((state) => warnOnce(state, options))
+      : Promise.resolve({ record: false, produce: false, growth: false, reason: 'switched off (KAFKA_FAST_ENCODERS=false)' });
+    return settled;
+  };
+  return {
+    producer() {
+      const producer = kafka.producer({ createPartitioner: javaCompatiblePartitioner, allowAutoTopicCreation: false, idempotent: false });
+      const connect = producer.connect.bind(producer);
+      producer.connect = async () => {
+        await encoders();
+        return connect();
+      };
+      return producer;
+    },
+    consumer: (config) => kafka.consumer({ ...config, allowAutoTopicCreation: false }),
+    admin: () => kafka.admin(),
+    partitionFetcher: () => createPartitionFetcher(kafka),
+    encoders,
+  };
+}
+
+let warned = false;
+
+/** One warning per process when the encoders could not go in: the bridge works, only slower. */
+function warnOnce(state: EncodersInstalled, options: KafkaClientOptions): EncodersInstalled {
+  if ((!state.record || !state.produce || !state.growth) && !warned) {
+    warned = true;
+    options.log?.('warn', 'kafkajs encoders left as shipped (slower)', { ...state });
+  }
+  return state;
+}
+
+function clientConfig(options: KafkaClientOptions): KafkaConfig {
   const config: KafkaConfig = {
     clientId: options.clientId,
     brokers: options.brokers,
@@ -26,14 +86,31 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     logLevel: logLevel.WARN,
     logCreator: () => (entry: LogEntry) => {
       const { message, ...extra } = entry.log;
-      options.log?.(levelName(entry.level), `kafkajs ${entry.namespace}: ${message}`, redact(extra));
+      options.log?.(logLevelOf(entry.level, extra), `kafkajs ${entry.namespace}: ${message}`, redact(extra));
     },
   };
   if (options.sasl) config.sasl = { ...options.sasl } as KafkaConfig['sasl'];
-  return new Kafka(config);
+  return config;
 }
 
-function levelName(level: logLevel): 'error' | 'warn' | 'info' | 'debug' {
+/**
+ * Broker answers that mean "not yet": a partition just created, a leader or a
+ * group coordinator being chosen. kafkajs retries them itself, and when its
+ * retries run out the call fails and its caller reports that; kafkajs logs each
+ * answer at error level, which made every first start on a fresh broker look broken.
+ */
+const TRANSIENT_ANSWERS = new Set([
+  'This server does not host this topic-partition',
+  'There is no leader for this topic-partition as we are in the middle of a leadership election',
+  'This server is not the leader for that topic-partition',
+  "The coordinator is loading and hence can't process requests for this group",
+  'The group coordinator is not available',
+  'This is not the correct coordinator for this group',
+]);
+
+/** Our level for a kafkajs log entry: an expected transient is debug, not an error. */
+export function logLevelOf(level: logLevel, extra: Record<string, unknown>): 'error' | 'warn' | 'info' | 'debug' {
+  if (typeof extra.error === 'string' && TRANSIENT_ANSWERS.has(extra.error)) return 'debug';
   if (level === logLevel.ERROR) return 'error';
   if (level === logLevel.WARN) return 'warn';
   if (level === logLevel.INFO) return 'info';

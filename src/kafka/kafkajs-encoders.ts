@@ -23,6 +23,8 @@ export interface EncodersInstalled {
   record: boolean;
   produce: boolean;
   growth: boolean;
+  /** Why kafkajs was left as shipped, when it was. */
+  reason?: string;
 }
 
 let installed: Promise<EncodersInstalled> | undefined;
@@ -32,16 +34,31 @@ let installed: Promise<EncodersInstalled> | undefined;
  * cache, where its produce path loads them, and makes its Encoder grow without
  * zero-filling (encoder-growth.ts). Each goes in only after writing
  * the same bytes as the stock one on a sample, and only if kafkajs has not
- * produced yet in this process; otherwise kafkajs stays as shipped.
+ * produced yet in this process; otherwise kafkajs stays as shipped. Every
+ * require of kafkajs' internals happens in here, so a kafkajs whose files
+ * moved (another version than the pinned one) leaves it as shipped, with a
+ * reason, instead of failing start-up.
  */
 export function installKafkajsEncoders(): Promise<EncodersInstalled> {
-  installed ??= install();
+  installed ??= install().catch((error: unknown) => ({
+    record: false,
+    produce: false,
+    growth: false,
+    reason: `kafkajs internals not as expected: ${(error as Error).message.split('\n')[0]}`,
+  }));
+  return installed;
+}
+
+/** What the process has: installed, or not (and why). Undefined before any producer asked for them. */
+export function kafkajsEncoderState(): Promise<EncodersInstalled> | undefined {
   return installed;
 }
 
 async function install(): Promise<EncodersInstalled> {
   const growth = patchEncoderGrowth(require(ENCODER_MODULE));
-  if (require.cache[require.resolve(PRODUCE_REQUEST_MODULE)]) return { record: false, produce: false, growth };
+  if (require.cache[require.resolve(PRODUCE_REQUEST_MODULE)]) {
+    return { record: false, produce: false, growth, reason: 'kafkajs had already produced in this process' };
+  }
   const recordPath = require.resolve(RECORD_MODULE);
   const stockRecord = require(recordPath) as RecordEncoder;
   const record = createRecordEncoder(stockRecord);
@@ -58,7 +75,8 @@ async function install(): Promise<EncodersInstalled> {
       stock: stockProduce,
     });
   }
-  return { record: recordOk, produce: produceOk, growth };
+  const ok = recordOk && produceOk && growth;
+  return { record: recordOk, produce: produceOk, growth, ...(!ok && { reason: 'a self-check wrote other bytes than kafkajs' }) };
 }
 
 /** A request with several topics and partitions, non-ASCII, shared and array headers. */

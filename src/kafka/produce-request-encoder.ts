@@ -11,7 +11,12 @@ import { asKafkajsEncoder, type EncodedRecord, type FastRecordEncoder } from './
  */
 
 const require = createRequire(import.meta.url);
-const crc32C = require('kafkajs/src/protocol/recordBatch/crc32C/index.js') as (buffer: Buffer) => number;
+let kafkajsCrc32C: ((buffer: Buffer) => number) | undefined;
+/** kafkajs' own CRC-32C, required on first use (the self-check), not when this file loads. */
+function crc32C(buffer: Buffer): number {
+  kafkajsCrc32C ??= require('kafkajs/src/protocol/recordBatch/crc32C/index.js') as (buffer: Buffer) => number;
+  return kafkajsCrc32C(buffer);
+}
 
 const MAGIC_BYTE = 2;
 /** Bytes of a record batch before its records: base offset … record count. */

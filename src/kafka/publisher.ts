@@ -53,7 +53,7 @@ interface Waiting {
  * slot frees. A key (recordId) is never in two batches in flight: a request
  * waits while an earlier one with its key is unacknowledged, so each key's
  * records reach Kafka in arrival order even when a send is retried or times
- * out (DESIGN section 9). Different keys overlap, which keeps the pipe full.
+ * out (docs/pipeline.md, The publisher). Different keys overlap, which keeps the pipe full.
  */
 export function createBatchingPublisher(options: PublisherOptions): Publisher {
   const maxRecords = options.maxBatchRecords ?? 2_000;

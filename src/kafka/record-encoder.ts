@@ -24,10 +24,12 @@ export interface EncodedRecord {
   readonly buffer: Buffer;
 }
 
-const encoderPrototype = (require(ENCODER_MODULE) as { prototype: object }).prototype;
+/** Required on first use, which is the self-check: a kafkajs of another layout fails there, not at start-up. */
+let encoderPrototype: object | undefined;
 
 /** A finished buffer in the shape of kafkajs' Encoder, without copying it. */
 export function asKafkajsEncoder(buf: Buffer): EncodedRecord {
+  encoderPrototype ??= (require(ENCODER_MODULE) as { prototype: object }).prototype;
   const encoded = Object.create(encoderPrototype) as EncodedRecord;
   encoded.buf = buf;
   encoded.offset = buf.length;

@@ -1,7 +1,7 @@
 /**
  * What a record's value is, made from the request body exactly as received.
  * Plain mode: those bytes. Registry mode: the Confluent wire format around
- * them (DESIGN section 4), with schema ids looked up in a Map filled at
+ * them (docs/kafka-contract.md, Value), with schema ids looked up in a Map filled at
  * start-up, so the hot path never waits for the registry.
  */
 export interface ValueCodec {

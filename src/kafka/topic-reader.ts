@@ -1,17 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Admin, Kafka } from 'kafkajs';
+import type { Admin } from 'kafkajs';
+import type { KafkaParts } from './client.js';
 import { headerStrings } from './headers.js';
+import type { StoredRecord } from './stored-record.js';
 
-export interface StoredRecord {
-  topic: string;
-  partition: number;
-  offset: string;
-  /** Milliseconds since the epoch (the producer's CreateTime). */
-  timestamp: number;
-  key: string | null;
-  value: Buffer;
-  headers: Record<string, string>;
-}
+export type { StoredRecord } from './stored-record.js';
 
 export interface ReadOptions {
   topics: readonly string[];
@@ -33,7 +26,7 @@ type Range = { topic: string; partition: number; start: number; end: number };
  * group is used and deleted afterwards; nothing is committed. Records come
  * in offset order within each partition.
  */
-export async function readSnapshot(kafka: Kafka, admin: Admin, options: ReadOptions): Promise<void> {
+export async function readSnapshot(kafka: Pick<KafkaParts, 'consumer'>, admin: Admin, options: ReadOptions): Promise<void> {
   const ranges = new Map<string, Range>();
   for (const topic of options.topics) {
     const ends = await admin.fetchTopicOffsets(topic);
@@ -51,7 +44,7 @@ export async function readSnapshot(kafka: Kafka, admin: Admin, options: ReadOpti
   if (total === 0) return;
 
   const groupId = `popp-bridge-read-${randomUUID()}`;
-  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 200, allowAutoTopicCreation: false });
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 200 });
   let read = 0;
   let remaining = ranges.size;
   let finished: () => void = () => {};

@@ -9,6 +9,8 @@ const REDIS_CONNECT_WAIT_MS = 5_000;
 
 export interface DedupeStore {
   dedupe: Dedupe;
+  /** For the console: whether the store answers now. */
+  health(): Promise<{ ok: boolean; detail: string }>;
   close(): Promise<void>;
 }
 
@@ -19,10 +21,11 @@ export interface DedupeStore {
  */
 export async function createDedupeStore(config: Config, deps: { registry: Registry; logger: Logger }): Promise<DedupeStore> {
   const { dedupe: settings } = config;
-  if (settings.store === 'off') return { dedupe: noDedupe, close: async () => {} };
+  if (settings.store === 'off') return { dedupe: noDedupe, health: async () => ({ ok: true, detail: 'off' }), close: async () => {} };
   if (settings.store === 'memory' || !settings.redisUrl) {
     const store = createMemorySeenStore({ ttlMs: settings.ttlSeconds * 1000, maxEntries: settings.maxEntries });
-    return { dedupe: createDedupe(store), close: async () => {} };
+    const health = async () => ({ ok: true, detail: 'in memory, per process' });
+    return { dedupe: createDedupe(store), health, close: async () => {} };
   }
 
   const unavailable = new Counter({
@@ -60,5 +63,7 @@ export async function createDedupeStore(config: Config, deps: { registry: Regist
       wentDown(error);
     },
   });
-  return { dedupe, close: () => redis.close() };
+  const health = async () =>
+    (await redis.ping()) ? { ok: true, detail: 'Redis answers' } : { ok: false, detail: 'Redis does not answer' };
+  return { dedupe, health, close: () => redis.close() };
 }

@@ -4,7 +4,7 @@ import { plainCodec, type ValueCodec } from '../kafka/registry-codec.js';
 
 export type DeadLetterReason = 'invalid-json' | 'invalid-envelope' | 'schema-violation' | 'unknown-event-type';
 
-/** What the request itself told us, kept on every record (DESIGN section 4). */
+/** What the request itself told us, kept on every record (docs/kafka-contract.md, Headers). */
 export interface Delivery {
   body: Buffer;
   receivedAt: string;

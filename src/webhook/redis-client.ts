@@ -7,6 +7,8 @@ const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
 export interface RedisConnection extends DedupeRedis {
   /** Resolves true once connected, false after `timeoutMs` (commands fail fast until then). */
   ready(timeoutMs: number): Promise<boolean>;
+  /** Whether Redis answers now (fails fast like every command). */
+  ping(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -38,6 +40,9 @@ export function connectRedis(url: string, events: { onError: (error: Error) => v
           resolve(true);
         });
       });
+    },
+    async ping() {
+      return (await client.ping().catch(() => '')) === 'PONG';
     },
     async claim(key, value, ttlMs) {
       return (await client.set(key, value, 'PX', ttlMs, 'NX')) === 'OK';

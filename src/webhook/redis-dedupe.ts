@@ -37,7 +37,7 @@ export const PUBLISHED = 'published';
  * Kafka acknowledged it; a failed publish releases the claim so Popp's retry
  * can publish; a crash leaves a claim that expires. A copy that finds the
  * claim of another instance waits for its outcome. Without Redis the bridge
- * keeps publishing: availability over exactly-once (DESIGN section 3 asks
+ * keeps publishing: availability over exactly-once (docs/guarantees.md asks
  * consumers to dedupe by eventId anyway).
  */
 export function createRedisDedupe(options: RedisDedupeOptions): Dedupe {

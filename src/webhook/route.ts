@@ -26,7 +26,7 @@ export interface WebhookDeps {
 
 export const WEBHOOK_PATH = '/webhooks/popp';
 
-/** The pipeline of DESIGN section 2, top to bottom: verify, parse, validate, dedupe, publish. */
+/** The pipeline of docs/pipeline.md, top to bottom: verify, parse, validate, dedupe, publish. */
 export function registerWebhookRoute(app: FastifyInstance, deps: WebhookDeps): void {
   app.post(WEBHOOK_PATH, async (request, reply) => {
     const delivery = readDelivery(request, deps.now());
@@ -46,7 +46,7 @@ export function registerWebhookRoute(app: FastifyInstance, deps: WebhookDeps): v
     const publish = () => deps.publisher.publish(eventRecords(event, delivery, { type: topic, log: deps.topics.log }, deps.codec));
     const status = await deps.dedupe.once(event.eventId, publish);
 
-    deps.metrics.webhook(status);
+    deps.metrics.webhook(status, event.event);
     request.log.debug({ eventId: event.eventId, eventType: event.event, status }, 'webhook');
     return reply.code(200).send({ status, eventId: event.eventId });
   });
@@ -60,7 +60,7 @@ export function registerWebhookRoute(app: FastifyInstance, deps: WebhookDeps): v
   ): Promise<FastifyReply> {
     const record = deadLetterRecord(deps.topics.deadLetter, delivery, reason, detail, parsed);
     await deps.publisher.publish([record]);
-    deps.metrics.webhook('dead-lettered');
+    deps.metrics.webhook('dead-lettered', record.headers['event-type']);
     deps.metrics.deadLetter(reason);
     reply.log.warn({ reason, detail, eventId: record.headers['event-id'] }, 'webhook dead-lettered');
     return reply.code(202).send({ status: 'dead-lettered', reason });

@@ -4,7 +4,7 @@ import { uniquePrefix } from '../support/kafka.js';
 import { acknowledgedMore, startLoad } from '../support/load.js';
 import { readBack } from '../support/readback.js';
 
-describe('the bridge killed with SIGKILL under load and restarted (issue 6)', () => {
+describe('the bridge killed with SIGKILL under load and restarted', () => {
   const spawned: BridgeProcess[] = [];
   afterAll(async () => {
     await Promise.all(spawned.map((bridge) => killBridge(bridge)));

@@ -10,7 +10,7 @@ import { readBack } from '../support/readback.js';
 /** A broker of its own (39092/39093; outage.test.ts has 29092): killing the shared one would break every other file. */
 const broker = createLocalBroker({ home: devstackHome, port: 39092, controllerPort: 39093 });
 
-describe('the broker killed with SIGKILL under steady load (issue 6)', () => {
+describe('the broker killed with SIGKILL under steady load', () => {
   let bridge: TestBridge | undefined;
   let brokers: string[];
   beforeAll(async () => {

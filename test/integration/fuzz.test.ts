@@ -9,7 +9,7 @@ import { readRecords, uniquePrefix } from '../support/kafka.js';
 const MAX_BODY_BYTES = 16_384;
 const REQUESTS = 300;
 
-describe('bad input against a real bridge and broker (issue 6)', () => {
+describe('bad input against a real bridge and broker', () => {
   const brokers = inject('kafkaBrokers');
   let bridge: TestBridge;
   beforeAll(async () => {

@@ -3,14 +3,15 @@ import { loadConfig } from '../../src/config.js';
 import { createLocalBroker } from '../../src/devstack/broker.js';
 import { createLocalRedis } from '../../src/devstack/redis.js';
 import { createLocalRegistry } from '../../src/devstack/registry.js';
+import { missingTestTools } from '../../src/devstack/tools.js';
 import { devstackHome } from '../../src/paths.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     kafkaBrokers: string[];
-    /** A real Confluent-compatible schema registry (DESIGN section 7). */
+    /** A real Confluent-compatible schema registry, never one written here. */
     schemaRegistryUrl: string;
-    /** A real Redis for DEDUPE_STORE=redis (issue 6). */
+    /** A real Redis for DEDUPE_STORE=redis. */
     redisUrl: string;
   }
 }
@@ -19,6 +20,12 @@ const TESTCONTAINERS_IMAGE = 'confluentinc/cp-kafka:7.9.1';
 
 /** Kafka, the schema registry and Redis, started side by side; each teardown stops only what it started. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // The fault tests run brokers and Redis of their own whatever is configured: every tool is needed.
+  const missing = await missingTestTools();
+  if (missing.length > 0) {
+    for (const line of missing) console.error(`[prerequisites] ${line}`);
+    throw new Error(`the integration tests need ${missing.length === 1 ? 'a tool' : 'tools'} this machine lacks (see the lines above)`);
+  }
   const started = await Promise.allSettled([kafka(project), schemaRegistry(project), redis(project)]);
   const teardowns = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const teardown = async () => {
@@ -71,7 +78,7 @@ async function schemaRegistry(project: TestProject): Promise<() => Promise<void>
 }
 
 /**
- * The broker for the integration tests, in the order of DESIGN section 7:
+ * The broker for the integration tests, in the order the README's Tests section gives:
  * KAFKA_BROKERS if set; Testcontainers' Kafka when a Docker engine answers;
  * otherwise the local development broker (started here, stopped after).
  */

@@ -30,7 +30,7 @@ function startBridges(count: number, prefix: string, redisUrl: string, logs: str
   );
 }
 
-describe('three bridge processes sharing the Redis dedupe (issue 6)', () => {
+describe('three bridge processes sharing the Redis dedupe', () => {
   let processes: BridgeProcess[] = [];
   afterAll(async () => {
     await Promise.all(processes.map((bridge) => killBridge(bridge)));
@@ -70,7 +70,7 @@ describe('three bridge processes sharing the Redis dedupe (issue 6)', () => {
   });
 });
 
-describe('Redis killed and restarted under load (issue 6)', () => {
+describe('Redis killed and restarted under load', () => {
   // A Redis of its own, so the shared one stays up for the other files.
   const redis = createLocalRedis({ home: devstackHome, port: 36379 });
   let bridges: TestBridge[] = [];
@@ -111,7 +111,7 @@ describe('Redis killed and restarted under load (issue 6)', () => {
 });
 
 async function metric(bridge: TestBridge, name: string): Promise<number> {
-  const text = await (await fetch(`${bridge.bridge.url}/metrics`)).text();
+  const text = await (await fetch(`${bridge.bridge.adminUrl}/metrics`)).text();
   const line = text.split('\n').find((entry) => entry.startsWith(`${name} `));
   return Number(line?.split(' ')[1] ?? 0);
 }

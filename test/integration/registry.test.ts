@@ -18,7 +18,7 @@ interface Version {
   schemaType?: string;
 }
 
-describe('schema registry mode (DESIGN section 4)', () => {
+describe('schema registry mode', () => {
   let bridge: TestBridge;
   beforeAll(async () => {
     bridge = await startTestBridge(brokers, uniquePrefix('registry'), { SCHEMA_REGISTRY_URL: registryUrl });

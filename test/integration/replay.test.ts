@@ -17,7 +17,7 @@ const interview = (eventId: string, recordId: string) => ({
   data: { recordId, organizationId: 'org_1', scheduledFor: '2024-02-03T14:00:00Z' },
 });
 
-describe('popp-bridge replay-dead-letters (issue 3)', () => {
+describe('popp-bridge replay-dead-letters', () => {
   const prefix = uniquePrefix('replay');
   const schemas = copySchemas();
   const config = loadConfig({ TOPIC_PREFIX: prefix, POPP_WEBHOOK_SECRET: SECRET, LOG_LEVEL: 'silent' });

@@ -10,7 +10,7 @@ import { slowPost } from '../support/slow-post.js';
 const DRAIN_MS = 1_500;
 const BOUND_MS = 15_000;
 
-describe('SIGTERM under load (issue 6)', () => {
+describe('SIGTERM under load', () => {
   let bridge: BridgeProcess | undefined;
   afterAll(() => killBridge(bridge));
 

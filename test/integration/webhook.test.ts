@@ -5,7 +5,7 @@ import { readRecords, recordCount, uniquePrefix } from '../support/kafka.js';
 
 const brokers = inject('kafkaBrokers');
 
-describe('the HTTP contract against a real broker (DESIGN section 3)', () => {
+describe('the HTTP contract against a real broker', () => {
   let bridge: TestBridge;
   beforeAll(async () => {
     bridge = await startTestBridge(brokers, uniquePrefix('webhook'));

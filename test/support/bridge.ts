@@ -24,6 +24,7 @@ export async function startTestBridge(
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
+    ADMIN_PORT: '0',
     POPP_WEBHOOK_SECRET: SECRET,
     TOPIC_PREFIX: prefix,
     LOG_LEVEL: 'silent',

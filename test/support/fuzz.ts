@@ -131,7 +131,7 @@ export const fuzzRequests: fc.Arbitrary<FuzzRequest> = fc
     };
   });
 
-/** The statuses DESIGN section 3 allows for this request, given the body bound. */
+/** The statuses the HTTP contract (docs/http-contract.md) allows for this request, given the body bound. */
 export function allowedStatuses(request: FuzzRequest, maxBodyBytes: number): number[] {
   if (request.body.length > 0 && request.contentType !== 'json') return [415];
   if (request.body.length > maxBodyBytes) return [413];

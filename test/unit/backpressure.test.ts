@@ -11,7 +11,7 @@ function inject(app: ReturnType<typeof inMemoryApp>['app'], body: unknown) {
   return app.inject({ method: 'POST', url: '/webhooks/popp', headers: request.headers, payload: request.payload });
 }
 
-describe('backpressure (issue 6)', () => {
+describe('backpressure', () => {
   it('answers 503 overloaded with Retry-After past the in-flight bound, and admits again once answers went out', async () => {
     backpressure = createBackpressure({ maxInFlight: 2, maxEventLoopDelayMs: 10_000 });
     let release: () => void = () => {};

@@ -20,7 +20,7 @@ function messageOf(fn: () => unknown): string {
   throw new Error('expected a ConfigError');
 }
 
-describe('POPP_WEBHOOK_SECRET_FILE (issue 6)', () => {
+describe('POPP_WEBHOOK_SECRET_FILE', () => {
   it('reads the secret from a Docker or Kubernetes secret file, trailing newline and all', () => {
     const config = loadConfig({ POPP_WEBHOOK_SECRET_FILE: secretFile('one', 's3cret-from-file\n') });
     expect(config.secrets).toEqual(['s3cret-from-file']);
@@ -59,7 +59,7 @@ describe('POPP_WEBHOOK_SECRET_FILE (issue 6)', () => {
   });
 });
 
-describe('shutdown and backpressure settings (issue 6)', () => {
+describe('shutdown and backpressure settings', () => {
   it('have bounded defaults and read their variables', () => {
     expect(loadConfig({})).toMatchObject({
       limits: { maxInFlightRequests: 5_000, maxEventLoopDelayMs: 1_000 },

@@ -6,7 +6,7 @@ import { join, posix } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { ENV_VARIABLES, type Env, loadConfig } from '../../src/config.js';
+import { type Env, loadConfig, VARIABLES } from '../../src/config.js';
 import { projectRoot } from '../../src/paths.js';
 
 // No Docker engine runs these files here: this test keeps them in agreement with the code.
@@ -63,6 +63,18 @@ describe('Dockerfile', () => {
     expect(install).toMatch(/--ignore-scripts\b/);
   });
 
+  it('sets only variables the bridge declares, with values it accepts', () => {
+    const unknown = Object.keys(runtime.env).filter((name) => !Object.hasOwn(VARIABLES, name));
+    expect(unknown).toEqual([]);
+    expect(() => loadConfig({ ...runtime.env, POPP_WEBHOOK_SECRET: 's', KAFKA_BROKERS: 'k:9092' })).not.toThrow();
+  });
+
+  it("tells docker run to wait longer than the bridge's own shutdown bound before it kills the container", () => {
+    const stopTimeout = Number(must(/--stop-timeout (\d+)/.exec(read('Dockerfile'))?.[1], 'docker run --stop-timeout N in the usage'));
+    const env = { ...runtime.env, POPP_WEBHOOK_SECRET: 's', KAFKA_BROKERS: 'k:9092' };
+    expect(stopTimeout * 1000).toBeGreaterThanOrEqual(loadConfig(env).shutdown.timeoutMs + STOP_MARGIN_MS);
+  });
+
   it('exposes the port the bridge listens on by default', () => {
     expect(runtime.expose).toEqual([loadConfig({}).port]);
   });
@@ -89,9 +101,13 @@ describe('Dockerfile', () => {
 
 describe('docker-compose.yml', () => {
   it('gives the bridge only variables that the bridge reads', () => {
-    const known: readonly string[] = ENV_VARIABLES;
-    const unknown = Object.keys(bridgeEnv).filter((name) => !known.includes(name));
+    const unknown = Object.keys(bridgeEnv).filter((name) => !Object.hasOwn(VARIABLES, name));
     expect(unknown).toEqual([]);
+  });
+
+  it('lets the bridge finish its own bounded shutdown before compose kills it, with time to spare', () => {
+    const grace = seconds(must(bridge.stop_grace_period, 'stop_grace_period on the bridge'));
+    expect(grace * 1000).toBeGreaterThanOrEqual(loadConfig(bridgeEnv).shutdown.timeoutMs + STOP_MARGIN_MS);
   });
 
   it('starts the bridge in production mode with everything production mode requires', () => {
@@ -181,7 +197,20 @@ describe('docker-compose.yml', () => {
 
 // --- docker-compose.yml ---------------------------------------------------------------------
 
+/** Time for the process to exit after its shutdown bound fired (exit 1 is itself a step). */
+const STOP_MARGIN_MS = 5_000;
+
+/** A compose duration such as `35s`, `1m30s`, in seconds. */
+function seconds(duration: string): number {
+  let total = 0;
+  for (const [, amount, unit] of duration.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us)/g)) {
+    total += Number(amount) * ({ h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6 }[unit as string] ?? 0);
+  }
+  return total;
+}
+
 interface Service {
+  stop_grace_period?: string;
   image?: string;
   build?: string | { context: string };
   environment?: Record<string, string | number | boolean | null> | string[];

@@ -25,7 +25,7 @@ function exited(): { code: Promise<number>; exit: (code: number) => void } {
   return { code, exit };
 }
 
-describe('shutdown on a signal (issue 6)', () => {
+describe('shutdown on a signal', () => {
   it('turns readiness 503 first, closes after the drain delay, and exits 0', async () => {
     const { steps, bridge } = fakeBridge(async () => {});
     const { code, exit } = exited();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { log4jVersionFor, renderPom } from '../../../src/devstack/jars.js';
-import { checkJava, checkTools, parseJavaMajor } from '../../../src/devstack/tools.js';
+import { checkJava, checkTools, missingTestTools, parseJavaMajor } from '../../../src/devstack/tools.js';
 
 /** A stand-in `java` that prints the given version banner to stderr, as the real one does. */
 function fakeJava(banner: string): string {
@@ -47,6 +47,24 @@ describe('tool checks', () => {
     await expect(checkTools({ java: fakeJava('openjdk version "21" 2023-09-19'), mvn: 'no-such-mvn-here' })).rejects.toThrow(
       /not found: install Maven/,
     );
+  });
+});
+
+describe('the test prerequisites', () => {
+  it('names each missing tool on a line of its own, with the command that installs it', async () => {
+    const lines = await missingTestTools({ java: 'no-such-java-here', mvn: 'no-such-mvn-here', redis: 'no-such-redis-here' });
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^missing Java 17\+ \(not found\): apt-get install openjdk-17-jre-headless/);
+    expect(lines[1]).toMatch(/^missing Maven .*: apt-get install maven/);
+    expect(lines[2]).toMatch(/^missing redis-server .*: apt-get install redis-server/);
+  });
+
+  it.skipIf(process.platform === 'win32')('counts a Java older than 17 as missing, and nothing when all are there', async () => {
+    const present = fakeJava('openjdk version "21" 2023-09-19');
+    expect(await missingTestTools({ java: fakeJava('java version "1.8.0_292"'), mvn: present, redis: present })).toEqual([
+      expect.stringMatching(/^missing Java 17\+ \('.*' is Java 8\): apt-get install/),
+    ]);
+    expect(await missingTestTools({ java: present, mvn: present, redis: present })).toEqual([]);
   });
 });
 

@@ -26,7 +26,7 @@ describe('Kafka records of an event', () => {
     }
   });
 
-  it('carries the headers of DESIGN section 4, CloudEvents attributes included', () => {
+  it('carries the headers of the Kafka contract, CloudEvents attributes included', () => {
     const [record] = eventRecords(event, delivery, { type: 't', log: '' });
     expect(record?.headers).toEqual({
       'event-type': 'CONVERSATION_STARTED',

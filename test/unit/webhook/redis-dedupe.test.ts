@@ -55,7 +55,7 @@ const slowPublish = (log: string[], name: string) => async () => {
   log.push(name);
 };
 
-describe('the Redis dedupe shared by instances (issue 6)', () => {
+describe('the Redis dedupe shared by instances', () => {
   it('publishes an event sent to three instances at once exactly once; the others answer duplicate', async () => {
     const { redis } = fakeRedis();
     const published: string[] = [];

@@ -163,14 +163,12 @@ describe('POST /webhooks/popp', () => {
 });
 
 describe('operational routes', () => {
-  it('serves /healthz, /readyz and Prometheus /metrics', async () => {
+  it('serves /healthz and /readyz, and leaves /metrics to the admin listener', async () => {
     const { app, post } = setup();
     await post(documentUploaded());
     expect((await app.inject('/healthz')).statusCode).toBe(200);
     expect((await app.inject('/readyz')).json()).toMatchObject({ status: 'ready' });
-    const metrics = await app.inject('/metrics');
-    expect(metrics.headers['content-type']).toMatch(/text\/plain/);
-    expect(metrics.body).toMatch(/popp_bridge_webhooks_total\{outcome="published"\} 1/);
+    expect((await app.inject('/metrics')).statusCode).toBe(404);
   });
 
   it('answers unknown routes with a JSON 404', async () => {

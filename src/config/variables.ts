@@ -1,0 +1,151 @@
+import type { Variable } from './declare.js';
+
+/** The registry's compatibility levels (Confluent's names, which Apicurio's ccompat API shares). */
+export const COMPATIBILITY_LEVELS = [
+  'BACKWARD',
+  'BACKWARD_TRANSITIVE',
+  'FORWARD',
+  'FORWARD_TRANSITIVE',
+  'FULL',
+  'FULL_TRANSITIVE',
+  'NONE',
+] as const;
+export type Compatibility = (typeof COMPATIBILITY_LEVELS)[number];
+
+const TOPIC = '^[a-zA-Z0-9._-]{0,249}$';
+/** Text never quoted in an error message: a password, or a URL that may carry one. */
+const secretText = (help: string) => ({ kind: 'text', secret: true, help }) as const;
+
+const TOPIC_HELP = 'a Kafka topic name (letters, digits, ".", "_" and "-")';
+
+/**
+ * Every environment variable the bridge reads, declared once: its type,
+ * default, bounds and one line of help. `loadConfig` reads these and nothing
+ * else; the README's table and the Docker files' checks come from here too.
+ * Adding a variable is one entry here, then its use in `loadConfig`, then
+ * `npm run generate` for the README table.
+ */
+export const VARIABLES = {
+  PORT: { kind: 'int', default: 3000, min: 0, max: 65535, help: 'the port the webhook listener binds' },
+  HOST: { kind: 'text', default: '0.0.0.0', help: 'the address the webhook listener binds' },
+  NODE_ENV: { kind: 'text', help: '`production` refuses to start without a webhook secret and `KAFKA_BROKERS`' },
+  POPP_WEBHOOK_SECRET: {
+    kind: 'list',
+    secret: true,
+    shown: 'development: generated once, kept in `.devstack/dev-secret`, printed; production: required',
+    help: 'one or more secrets, comma-separated (rotation: any match passes)',
+  },
+  POPP_WEBHOOK_SECRET_FILE: {
+    kind: 'text',
+    help: 'a file with one or more secrets (lines or commas), added to `POPP_WEBHOOK_SECRET` (Docker/Kubernetes secrets)',
+  },
+  KAFKA_BROKERS: {
+    kind: 'list',
+    item: '^[^\\s:]+:\\d{1,5}$',
+    itemHelp: 'host:port',
+    shown: 'unset: the local development broker',
+    help: 'comma-separated `host:port`',
+  },
+  KAFKA_CLIENT_ID: { kind: 'text', default: 'popp-bridge', help: 'the client id the bridge gives Kafka' },
+  KAFKA_SSL: { kind: 'bool', default: false, help: 'TLS to the brokers' },
+  KAFKA_SASL_MECHANISM: {
+    kind: 'enum',
+    values: ['plain', 'scram-sha-256', 'scram-sha-512'],
+    lowercase: true,
+    help: 'SASL for managed clusters, with `KAFKA_SASL_USERNAME` and `KAFKA_SASL_PASSWORD`',
+  },
+  KAFKA_SASL_USERNAME: { kind: 'text', help: 'with `KAFKA_SASL_MECHANISM`' },
+  KAFKA_SASL_PASSWORD: secretText('with `KAFKA_SASL_MECHANISM`'),
+  KAFKA_FAST_ENCODERS: {
+    kind: 'bool',
+    default: true,
+    help: "the project's kafkajs record and produce-request encoders (half the CPU per event); `false` leaves kafkajs as shipped",
+  },
+  TOPIC_PREFIX: {
+    kind: 'text',
+    default: 'popp.',
+    pattern: '^[a-zA-Z0-9._-]*$',
+    patternHelp: 'letters, digits, ".", "_" and "-" only',
+    emptyIsValue: true,
+    help: 'put before every topic name',
+  },
+  EVENT_LOG_TOPIC: {
+    kind: 'text',
+    pattern: TOPIC,
+    patternHelp: TOPIC_HELP,
+    emptyIsValue: true,
+    shown: '`<prefix>events`',
+    help: 'the log of every event; empty turns it off',
+  },
+  DEAD_LETTER_TOPIC: { kind: 'text', pattern: TOPIC, patternHelp: TOPIC_HELP, shown: '`<prefix>dead-letter`', help: 'the dead letters' },
+  TOPIC_PARTITIONS: { kind: 'int', default: 6, min: 1, max: 10_000, help: 'partitions of the topics the bridge creates' },
+  TOPIC_REPLICATION_FACTOR: { kind: 'int', default: 1, min: 1, max: 100, help: 'replication factor of the topics the bridge creates' },
+  UNKNOWN_EVENT_POLICY: {
+    kind: 'enum',
+    values: ['dead-letter', 'publish'],
+    default: 'dead-letter',
+    help: '`publish`: an unknown type with a valid envelope goes to its derived topic (created on first use)',
+  },
+  SCHEMA_REGISTRY_URL: {
+    kind: 'url',
+    shown: 'unset: values are the plain body',
+    help: 'a Confluent-compatible schema registry: values are written in the Confluent wire format',
+  },
+  SCHEMA_REGISTRY_USERNAME: { kind: 'text', help: 'basic auth for the registry (optional)' },
+  SCHEMA_REGISTRY_PASSWORD: secretText('basic auth for the registry (optional)'),
+  SCHEMA_COMPATIBILITY: {
+    kind: 'enum',
+    values: COMPATIBILITY_LEVELS,
+    default: 'FORWARD',
+    help: 'the level the bridge sets on the subjects it creates, and that `schemas:check` tests',
+  },
+  DEDUPE_STORE: {
+    kind: 'enum',
+    values: ['memory', 'redis', 'off'],
+    default: 'memory',
+    help: '`redis` is shared by instances and needs `REDIS_URL`',
+  },
+  REDIS_URL: secretText('for `DEDUPE_STORE=redis`'),
+  DEDUPE_TTL_SECONDS: { kind: 'int', default: 259_200, min: 1, max: 31_536_000, help: 'how long an `eventId` is remembered (3 days)' },
+  DEDUPE_MAX_ENTRIES: { kind: 'int', default: 200_000, min: 1, max: 100_000_000, help: 'bound of the in-memory store' },
+  PUBLISH_TIMEOUT_MS: { kind: 'int', default: 10_000, min: 100, max: 600_000, help: 'how long a webhook waits for Kafka; then 503' },
+  MAX_BODY_BYTES: { kind: 'int', default: 1_048_576, min: 64, max: 104_857_600, help: 'larger bodies get 413' },
+  MAX_IN_FLIGHT_REQUESTS: { kind: 'int', default: 5_000, min: 1, max: 1_000_000, help: 'webhooks in flight before 503 `overloaded`' },
+  MAX_EVENT_LOOP_DELAY_MS: {
+    kind: 'int',
+    default: 1_000,
+    min: 10,
+    max: 60_000,
+    help: 'event-loop delay (p99 over 0.5 s) past which new webhooks get 503 `overloaded`',
+  },
+  SHUTDOWN_DRAIN_MS: {
+    kind: 'int',
+    default: 5_000,
+    min: 0,
+    max: 300_000,
+    help: 'on SIGTERM, how long `/readyz` says 503 before the server closes',
+  },
+  SHUTDOWN_TIMEOUT_MS: { kind: 'int', default: 30_000, min: 1_000, max: 600_000, help: 'bound of the whole shutdown; exit 1 past it' },
+  LOG_LEVEL: {
+    kind: 'enum',
+    values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+    default: 'info',
+    help: 'pino log level',
+  },
+  ADMIN_HOST: {
+    kind: 'text',
+    default: '127.0.0.1',
+    help: 'the address the admin listener binds: the console, its JSON API and `/metrics`',
+  },
+  ADMIN_PORT: { kind: 'int', default: 3001, min: 0, max: 65535, help: 'the port of the admin listener' },
+  CONSOLE_TOKEN: {
+    kind: 'text',
+    secret: true,
+    pattern: '^.{16,}$',
+    patternHelp: 'at least 16 characters',
+    shown: 'unset: the console is off (said at start-up)',
+    help: 'the one login of the web console and its API (see _Console_)',
+  },
+} as const satisfies Record<string, Variable>;
+
+export type VariableName = keyof typeof VARIABLES;

@@ -1,0 +1,36 @@
+import type { FastifyInstance } from 'fastify';
+import { ICON, STYLESHEET } from './assets.js';
+import { createConsoleAuth } from './auth.js';
+import type { ConsoleDeps, ConsoleRoute, RouteTable } from './deps.js';
+import { guard } from './guard.js';
+import { apiRoutes } from './routes-api.js';
+import { pageRoutes } from './routes-pages.js';
+
+/** The console's pages and JSON API on the admin listener, every route behind the guard. Returns what it registered. */
+export function registerConsole(app: FastifyInstance, deps: ConsoleDeps): ConsoleRoute[] {
+  const auth = createConsoleAuth(deps.token, deps.now);
+  const routes: RouteTable = [
+    {
+      method: 'GET',
+      url: '/console/assets/console.css',
+      kind: 'open',
+      handler: async (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'max-age=300').send(STYLESHEET),
+    },
+    {
+      method: 'GET',
+      url: '/console/assets/icon.svg',
+      kind: 'open',
+      handler: async (_request, reply) => reply.type('image/svg+xml').header('cache-control', 'max-age=300').send(ICON),
+    },
+    ...pageRoutes(deps, auth),
+    ...apiRoutes(deps),
+  ];
+  app.get('/console', async (_request, reply) => reply.redirect('/console/', 303));
+  for (const route of routes) {
+    app.route({ method: route.method, url: route.url, preHandler: guard(auth, route.kind), handler: route.handler });
+  }
+  return [
+    { method: 'GET', url: '/console', open: true },
+    ...routes.map(({ method, url, kind }) => ({ method, url, ...(kind === 'open' && { open: true }) })),
+  ];
+}

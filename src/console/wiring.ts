@@ -1,0 +1,80 @@
+import type { Admin } from 'kafkajs';
+import type { Config } from '../config.js';
+import type { EventCatalogue } from '../events/catalogue.js';
+import type { KafkaParts } from '../kafka/client.js';
+import type { Readiness } from '../kafka/health.js';
+import type { PartitionFetcher } from '../kafka/partition-fetch.js';
+import type { Metrics } from '../metrics.js';
+import { CATEGORIES, categoryOf } from './categories.js';
+import type { ConsoleDeps } from './deps.js';
+import { listConsumerGroups } from './groups.js';
+import { createKafkaLogSource } from './kafka-source.js';
+import { createConsoleLog } from './queries.js';
+import { createConsoleReplay } from './replay.js';
+import { serviceStatus, settingsView } from './status.js';
+
+export interface ConsoleWiring {
+  config: Config;
+  brokers: string[];
+  kafka: Pick<KafkaParts, 'partitionFetcher'>;
+  admin: Admin;
+  metrics: Metrics;
+  readiness: Readiness;
+  dedupeHealth: () => Promise<{ ok: boolean; detail: string }>;
+  catalogue: Pick<EventCatalogue, 'knownTypes'>;
+  schemasDir: string;
+  audit: ConsoleDeps['audit'];
+}
+
+/** The console's real parts on the bridge's Kafka clients; undefined when no CONSOLE_TOKEN is set. */
+export function createConsoleDeps(wiring: ConsoleWiring): { deps: ConsoleDeps; close(): Promise<void> } | undefined {
+  const { config, admin } = wiring;
+  const token = config.admin.consoleToken;
+  if (!token) return undefined;
+  let fetcher: Promise<PartitionFetcher> | undefined;
+  const getFetcher = () => {
+    fetcher ??= wiring.kafka.partitionFetcher().catch((error) => {
+      fetcher = undefined;
+      throw error;
+    });
+    return fetcher;
+  };
+  const topics = { prefix: config.topics.prefix, log: config.topics.eventLog, deadLetter: config.topics.deadLetter };
+  const deps: ConsoleDeps = {
+    token,
+    audit: wiring.audit,
+    activity: wiring.metrics.activity,
+    services: () =>
+      serviceStatus({
+        readiness: wiring.readiness,
+        registry: config.schemaRegistry,
+        dedupeStore: config.dedupe.store,
+        dedupeHealth: wiring.dedupeHealth,
+        get: async (url, headers, timeoutMs) => {
+          const response = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
+          return { status: response.status, body: await response.text() };
+        },
+      }),
+    settings: settingsView(config, wiring.brokers),
+    log: createConsoleLog({
+      source: createKafkaLogSource(admin, getFetcher),
+      logTopic: topics.log,
+      deadLetterTopic: topics.deadLetter,
+      categoryOf,
+    }),
+    groups: () => listConsumerGroups(admin, { prefix: topics.prefix, logTopic: topics.log, deadLetterTopic: topics.deadLetter }),
+    replay: createConsoleReplay({ config, brokers: wiring.brokers, schemasDir: wiring.schemasDir }),
+    knownTypes: [...wiring.catalogue.knownTypes].sort(),
+    categories: CATEGORIES,
+    categoryOf,
+    topics,
+  };
+  return {
+    deps,
+    async close() {
+      const open = fetcher;
+      fetcher = undefined;
+      if (open) await (await open.catch(() => undefined))?.close();
+    },
+  };
+}

@@ -48,6 +48,7 @@ export async function tail(options: TailOptions): Promise<void> {
     sessionTimeoutMs: 10_000,
     partitionsConcurrently: 1,
     commitIntervalMs: 1_000,
+    fetchBytesPerPartition: 1_048_576,
     signal: options.signal,
     log: () => {},
     onCrash: () => {},

@@ -57,6 +57,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     sessionTimeoutMs: options.sessionTimeoutMs ?? 10_000,
     partitionsConcurrently: options.partitionsConcurrently ?? DEFAULT_PARTITIONS_CONCURRENTLY,
     commitIntervalMs: options.commitIntervalMs ?? 1_000,
+    fetchBytesPerPartition: options.fetchBytesPerPartition ?? 1_048_576,
     processBatch: (batch) => handleBatch(batch),
     onPosition: options.onPosition,
     signal: abort.signal,
@@ -81,7 +82,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     processor,
     idempotency: options.idempotency,
     signal: abort.signal,
-    maxRunRecords: 5_000,
+    maxRunRecords: 10_000,
     // Bounds a transaction and how long done records wait for their commit.
     maxRunMs: Math.min(1_000, options.commitIntervalMs ?? 1_000),
   });

@@ -7,6 +7,8 @@ import { waitUntilCaughtUp } from './catch-up.js';
 import type { IncomingRecord } from './decode.js';
 import type { ConsumerLog } from './types.js';
 
+const MIB = 1_048_576;
+
 export type KafkaConnection = Pick<KafkaClientOptions, 'brokers' | 'ssl' | 'sasl'> & { clientId?: string };
 
 export interface GroupRunnerOptions {
@@ -25,6 +27,8 @@ export interface GroupRunnerOptions {
   partitionsConcurrently: number;
   /** Besides at the end of each batch, on rebalance and on stop, done offsets are committed this often. */
   commitIntervalMs: number;
+  /** How much one fetch may bring per partition: one batch, so at most one run and one commit per this many bytes. */
+  fetchBytesPerPartition: number;
   processBatch: (batch: RecordBatch) => Promise<void>;
   /** After each `done`: the partition's next offset to handle. */
   onPosition?: ((topic: string, partition: number, next: string) => void) | undefined;
@@ -66,6 +70,9 @@ export function createGroupRunner(options: GroupRunnerOptions): GroupRunner {
     heartbeatInterval: Math.max(500, Math.floor(options.sessionTimeoutMs / 10)),
     // Short fetch waits: a stop never waits long for an idle fetch to return.
     maxWaitTimeInMs: 500,
+    maxBytesPerPartition: options.fetchBytesPerPartition,
+    // kafkajs' 10 MB per fetch, or room for eight partitions at the size asked for.
+    maxBytes: Math.max(10 * MIB, 8 * options.fetchBytesPerPartition),
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     if (!payload.restart) options.onCrash(payload.error);

@@ -96,7 +96,7 @@ if (mode === 'raw') {
   try {
     const result = await rebuildTimeline({ config, brokers, dbPath: join(dir, 'timeline.sqlite'), baseGroup: group, signals: [] });
     const { eventsPerSec, seconds, cpuUsPerEvent } = result.rebuild;
-    print({ mode, events: total, handled: result.stats.handled, timelines: result.timelines, eventsPerSec, seconds, cpuUsPerEvent });
+    print({ mode, events: total, handled: result.stats.handled, timelines: result.size, eventsPerSec, seconds, cpuUsPerEvent });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

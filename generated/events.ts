@@ -10,7 +10,7 @@ export interface PoppEnvelope {
    */
   event: string;
   /**
-   * Unique per event: the idempotency key.
+   * Unique per event: the idempotency key. At most 256 characters, none of them a control character or a lone surrogate (it becomes Kafka headers).
    */
   eventId: string;
   /**
@@ -21,17 +21,395 @@ export interface PoppEnvelope {
 }
 export interface PoppEnvelopeData {
   /**
-   * The primary resource: conversation, candidate, ...
+   * The primary resource: conversation, candidate, ... The Kafka key. At most 256 characters, no control character or lone surrogate.
    */
   recordId: string;
   /**
-   * The customer organisation.
+   * The customer organisation. At most 256 characters, no control character or lone surrogate.
    */
   organizationId: string;
 }
 
 /**
- * A conversation with a candidate completed. Only the standard fields are documented.
+ * Where a conversation stands. Popp's conversation guide lists the known values; Popp also sends others (COMPLETED, in its own example), so any string passes.
+ */
+export type ConversationStatus =
+  | 'CREATED'
+  | 'QUEUED'
+  | 'ONGOING'
+  | 'COMPLETED'
+  | 'COMPLETED_SCREENING_PASSED'
+  | 'COMPLETED_SCREENING_FAILED'
+  | 'CLOSED'
+  | 'OPTED_OUT'
+  | 'DELIVERY_FAILED'
+  | (string & {});
+
+/**
+ * The meeting a scheduling event is about.
+ */
+export interface MeetingDetails {
+  title?: string;
+  /**
+   * When it starts (ISO 8601).
+   */
+  startDateTime?: string;
+  /**
+   * When it ends (ISO 8601).
+   */
+  endDateTime?: string;
+  /**
+   * IANA time zone name.
+   */
+  timezone?: string;
+  /**
+   * Where it takes place: in-person meetings only.
+   */
+  location?: string;
+  /**
+   * Whether it is held by video.
+   */
+  videoConference?: boolean;
+  /**
+   * The video link, when videoConference is true.
+   */
+  meetingUrl?: string;
+  /**
+   * Who is invited.
+   */
+  participants?: MeetingParticipant[];
+}
+
+/**
+ * Someone invited to a meeting.
+ */
+export interface MeetingParticipant {
+  /**
+   * Their e-mail address.
+   */
+  email?: string;
+  /**
+   * Their name.
+   */
+  name?: string;
+}
+
+/**
+ * Whether a candidate meets one requirement of an analysis.
+ */
+export interface RequirementOutcome {
+  /**
+   * The requirement text.
+   */
+  requirement?: string;
+  /**
+   * Whether the requirement is mandatory.
+   */
+  isMandatory?: boolean;
+  /**
+   * Whether the candidate meets it.
+   */
+  isMet?: boolean;
+  /**
+   * Why: given when the analysis found evidence (absent in Popp’s example where isMet is false).
+   */
+  evidence?: string;
+}
+
+/**
+ * How the candidate answered one screening question.
+ */
+export interface ScreeningQuestionOutcome {
+  /**
+   * PASSED or FAILED; a new value still passes.
+   */
+  questionOutcome?: 'PASSED' | 'FAILED' | (string & {});
+  /**
+   * The question as asked.
+   */
+  screeningQuestion?: string;
+  /**
+   * A summary of the candidate's answer.
+   */
+  responseSummary?: string;
+}
+
+/**
+ * The correlation fields of workflow events. Popp leaves some out on certain event types, so each is optional; their types were not in Popp's documentation: ids as strings, timestamp as ISO 8601, like the rest of its payloads.
+ */
+export interface WorkflowCorrelation {
+  /**
+   * The parent workflow.
+   */
+  workflowId?: string;
+  /**
+   * The version of the workflow executing.
+   */
+  workflowVersionId?: string;
+  /**
+   * The candidate profile.
+   */
+  candidateProfileId?: string;
+  /**
+   * Your reference for the workflow.
+   */
+  workflowExternalId?: string;
+  /**
+   * Your reference for the candidate profile.
+   */
+  candidateProfileExternalId?: string;
+  /**
+   * When the event was emitted, apart from the envelope’s eventTimestamp.
+   */
+  timestamp?: string;
+}
+
+/**
+ * A new analysis (an analysis batch) was created. Its fields, and what recordId identifies, are not documented.
+ */
+export interface AnalysisCreatedEvent {
+  event: 'ANALYSIS_CREATED';
+  eventId: string;
+  eventTimestamp: string;
+  data: AnalysisCreatedData;
+}
+export interface AnalysisCreatedData {
+  /**
+   * Not documented; presumably the analysis.
+   */
+  recordId: string;
+  /**
+   * Your organisation in Popp.
+   */
+  organizationId: string;
+}
+
+/**
+ * No free time slots were found.
+ */
+export interface CalendarAvailabilityNotFoundEvent {
+  event: 'CALENDAR_AVAILABILITY_NOT_FOUND';
+  eventId: string;
+  eventTimestamp: string;
+  data: CalendarAvailabilityNotFoundData;
+}
+export interface CalendarAvailabilityNotFoundData {
+  /**
+   * The booking (documented for CALENDAR_MEETING_SCHEDULED only).
+   */
+  recordId: string;
+  /**
+   * Your organisation in Popp.
+   */
+  organizationId: string;
+  /**
+   * The meeting that was to be booked; optional here, since no meeting may exist yet.
+   */
+  meetingDetails?: MeetingDetails;
+}
+
+/**
+ * A meeting was cancelled.
+ */
+export interface CalendarMeetingCancelledEvent {
+  event: 'CALENDAR_MEETING_CANCELLED';
+  eventId: string;
+  eventTimestamp: string;
+  data: CalendarMeetingCancelledData;
+}
+export interface CalendarMeetingCancelledData {
+  /**
+   * The booking (documented for CALENDAR_MEETING_SCHEDULED only).
+   */
+  recordId: string;
+  /**
+   * Your organisation in Popp.
+   */
+  organizationId: string;
+  /**
+   * The meeting cancelled.
+   */
+  meetingDetails: MeetingDetails;
+}
+
+/**
+ * A meeting was rescheduled.
+ */
+export interface CalendarMeetingRescheduledEvent {
+  event: 'CALENDAR_MEETING_RESCHEDULED';
+  eventId: string;
+  eventTimestamp: string;
+  data: CalendarMeetingRescheduledData;
+}
+export interface CalendarMeetingRescheduledData {
+  /**
+   * The booking (documented for CALENDAR_MEETING_SCHEDULED only).
+   */
+  recordId: string;
+  /**
+   * Your organisation in Popp.
+   */
+  organizationId: string;
+  /**
+   * The meeting at its new time.
+   */
+  meetingDetails: MeetingDetails;
+}
+
+/**
+ * A candidate booked a meeting.
+ */
+export interface CalendarMeetingScheduledEvent {
+  event: 'CALENDAR_MEETING_SCHEDULED';
+  eventId: string;
+  eventTimestamp: string;
+  data: CalendarMeetingScheduledData;
+}
+export interface CalendarMeetingScheduledData {
+  /**
+   * The booking.
+   */
+  recordId: string;
+  /**
+   * Your organisation in Popp.
+   */
+  organizationId: string;
+  /**
+   * Popp's conversation id.
+   */
+  conversationId?: string;
+  /**
+   * Your conversation id.
+   */
+  externalConversationId?: string;
+  /**
+   * Your campaign id.
+   */
+  externalCampaignId?: string;
+  /**
+   * The meeting booked.
+   */
+  meetingDetails: MeetingDetails;
+}
+
+/**
+ * A meeting was updated: declined, accepted, or its details changed.
+ */
+export interface CalendarMeetingUpdatedEvent {
+  event: 'CALENDAR_MEETING_UPDATED';
+  eventId: string;
+  eventTimestamp: string;
+  data: CalendarMeetingUpdatedData;
+}
+export interface CalendarMeetingUpdatedData {
+  /**
+   * The booking (documented for CALENDAR_MEETING_SCHEDULED only).
+   */
+  recordId: string;
+  /**
+   * Your organisation in Popp.
+   */
+  organizationId: string;
+  /**
+   * The meeting as it is now.
+   */
+  meetingDetails: MeetingDetails;
+}
+
+/**
+ * The candidate asked for more availability options.
+ */
+export interface CalendarMoreTimeRequestedEvent {
+  event: 'CALENDAR_MORE_TIME_REQUESTED';
+  eventId: string;
+  eventTimestamp: string;
+  data: CalendarMoreTimeRequestedData;
+}
+export interface CalendarMoreTimeRequestedData {
+  /**
+   * The booking (documented for CALENDAR_MEETING_SCHEDULED only).
+   */
+  recordId: string;
+  /**
+   * Your organisation in Popp.
+   */
+  organizationId: string;
+  /**
+   * The meeting that was to be booked; optional here, since no meeting may exist yet.
+   */
+  meetingDetails?: MeetingDetails;
+}
+
+/**
+ * The notes of a meeting are ready. The notes or summary fields are not documented.
+ */
+export interface CalendarNoteTakerCompletedEvent {
+  event: 'CALENDAR_NOTE_TAKER_COMPLETED';
+  eventId: string;
+  eventTimestamp: string;
+  data: CalendarNoteTakerCompletedData;
+}
+export interface CalendarNoteTakerCompletedData {
+  /**
+   * The booking (documented for CALENDAR_MEETING_SCHEDULED only).
+   */
+  recordId: string;
+  /**
+   * Your organisation in Popp.
+   */
+  organizationId: string;
+  /**
+   * The meeting the notes are of.
+   */
+  meetingDetails: MeetingDetails;
+}
+
+/**
+ * The analysis of one candidate finished, with its scores and requirement outcomes.
+ */
+export interface CandidateAnalysisCompletedEvent {
+  event: 'CANDIDATE_ANALYSIS_COMPLETED';
+  eventId: string;
+  eventTimestamp: string;
+  data: CandidateAnalysisCompletedData;
+}
+export interface CandidateAnalysisCompletedData {
+  /**
+   * The candidate.
+   */
+  recordId: string;
+  /**
+   * Your organisation in Popp.
+   */
+  organizationId: string;
+  /**
+   * Your external candidate id.
+   */
+  externalId?: string;
+  /**
+   * Your external analysis id.
+   */
+  externalAnalysisId?: string;
+  /**
+   * The candidate in Popp: https://ai.joinpopp.com/ranks/{analysisId}?candidateId={candidateId}.
+   */
+  analysisCandidateUrl?: string;
+  /**
+   * The total score, 0–100 (not an integer).
+   */
+  totalScoreScaled?: number;
+  /**
+   * Whether every mandatory requirement is met.
+   */
+  isAllMandatoryRequirementsMet?: boolean;
+  /**
+   * One outcome per requirement.
+   */
+  requirementOutcomes?: RequirementOutcome[];
+}
+
+/**
+ * A conversation reached its conclusion. The fields are those of Popp’s older conversation guide, where all but the status may be null.
  */
 export interface ConversationCompletedEvent {
   event: 'CONVERSATION_COMPLETED';
@@ -41,14 +419,126 @@ export interface ConversationCompletedEvent {
 }
 export interface ConversationCompletedData {
   /**
-   * The conversation id.
+   * The conversation.
    */
   recordId: string;
+  /**
+   * Your organisation in Popp.
+   */
+  organizationId: string;
+  /**
+   * COMPLETED_SCREENING_PASSED, COMPLETED_SCREENING_FAILED or CLOSED; Popp’s documents guide shows COMPLETED.
+   */
+  conversationStatus?: ConversationStatus;
+  /**
+   * The scorecard total.
+   */
+  scorecardTotalValue?: number | null;
+  /**
+   * Your external reference.
+   */
+  externalId?: string | null;
+  /**
+   * The candidate’s first name, spelled so (sic) in Popp’s older guide.
+   */
+  participantFirsName?: string | null;
+  /**
+   * The candidate’s first name, under the spelling of the current CONVERSATION_STARTED documentation.
+   */
+  participantFirstName?: string | null;
+  participantLastName?: string | null;
+  /**
+   * Your external reference for the campaign.
+   */
+  externalCampaignId?: string | null;
+  /**
+   * One outcome per screening question; present for the COMPLETED_SCREENING_* statuses.
+   */
+  screeningQuestionsOutcome?: ScreeningQuestionOutcome[];
+}
+
+/**
+ * Every configured nudge was sent and the candidate did not reply. No fields beyond recordId and organizationId are documented.
+ */
+export interface ConversationMaxNudgesReachedEvent {
+  event: 'CONVERSATION_MAX_NUDGES_REACHED';
+  eventId: string;
+  eventTimestamp: string;
+  data: ConversationMaxNudgesReachedData;
+}
+export interface ConversationMaxNudgesReachedData {
+  /**
+   * The conversation.
+   */
+  recordId: string;
+  /**
+   * Your organisation in Popp.
+   */
   organizationId: string;
 }
 
 /**
- * A conversation with a candidate started. Only the standard fields are documented.
+ * A conversation needs manual review. No fields beyond recordId and organizationId are documented.
+ */
+export interface ConversationNeedsReviewEvent {
+  event: 'CONVERSATION_NEEDS_REVIEW';
+  eventId: string;
+  eventTimestamp: string;
+  data: ConversationNeedsReviewData;
+}
+export interface ConversationNeedsReviewData {
+  /**
+   * The conversation.
+   */
+  recordId: string;
+  /**
+   * Your organisation in Popp.
+   */
+  organizationId: string;
+}
+
+/**
+ * The candidate opted out of the conversation. No fields beyond recordId and organizationId are documented.
+ */
+export interface ConversationOptedOutEvent {
+  event: 'CONVERSATION_OPTED_OUT';
+  eventId: string;
+  eventTimestamp: string;
+  data: ConversationOptedOutData;
+}
+export interface ConversationOptedOutData {
+  /**
+   * The conversation.
+   */
+  recordId: string;
+  /**
+   * Your organisation in Popp.
+   */
+  organizationId: string;
+}
+
+/**
+ * A conversation was queued and waits to start. No fields beyond recordId and organizationId are documented.
+ */
+export interface ConversationQueuedEvent {
+  event: 'CONVERSATION_QUEUED';
+  eventId: string;
+  eventTimestamp: string;
+  data: ConversationQueuedData;
+}
+export interface ConversationQueuedData {
+  /**
+   * The conversation.
+   */
+  recordId: string;
+  /**
+   * Your organisation in Popp.
+   */
+  organizationId: string;
+}
+
+/**
+ * The first message of a conversation was delivered to the candidate.
  */
 export interface ConversationStartedEvent {
   event: 'CONVERSATION_STARTED';
@@ -58,14 +548,36 @@ export interface ConversationStartedEvent {
 }
 export interface ConversationStartedData {
   /**
-   * The conversation id.
+   * The conversation.
    */
   recordId: string;
+  /**
+   * Your organisation in Popp.
+   */
   organizationId: string;
+  conversationStatus?: ConversationStatus;
+  /**
+   * Popp's internal candidate id.
+   */
+  candidateId?: string;
+  /**
+   * Your external reference for the conversation.
+   */
+  externalId?: string;
+  /**
+   * Your external reference for the campaign.
+   */
+  externalCampaignId?: string;
+  participantFirstName?: string;
+  participantLastName?: string;
+  /**
+   * The conversation in Popp: https://ai.joinpopp.com/campaign/outbound/{campaignId}?conversationId={conversationId}.
+   */
+  campaignConversationUrl?: string;
 }
 
 /**
- * A candidate uploaded a document during a conversation.
+ * A candidate uploaded a document during a conversation (sent for every document, recognised or not; no validity verdict).
  */
 export interface DocumentUploadedEvent {
   event: 'DOCUMENT_UPLOADED';
@@ -75,22 +587,246 @@ export interface DocumentUploadedEvent {
 }
 export interface DocumentUploadedData {
   /**
-   * The conversation id.
+   * The conversation the document was uploaded to.
    */
   recordId: string;
+  /**
+   * Your organisation in Popp.
+   */
   organizationId: string;
+  /**
+   * The stored attachment.
+   */
   attachmentId: string;
+  /**
+   * The original file name.
+   */
   fileName: string;
   /**
    * The document's MIME type.
    */
   contentType: string;
+  /**
+   * What Popp recognised it as, when it did.
+   */
   classifiedDocumentType?: string;
+  /**
+   * Every classification that matched, when more than one did.
+   */
   classifiedDocumentTypes?: string[];
 }
 
+/**
+ * A conversation could not be started. No reason field is documented.
+ */
+export interface StartConversationFailedEvent {
+  event: 'START_CONVERSATION_FAILED';
+  eventId: string;
+  eventTimestamp: string;
+  data: StartConversationFailedData;
+}
+export interface StartConversationFailedData {
+  /**
+   * The conversation.
+   */
+  recordId: string;
+  /**
+   * Your organisation in Popp.
+   */
+  organizationId: string;
+}
+
+export type WorkflowContactResolutionFailedData = WorkflowCorrelation & {
+  /**
+   * A stable dedup key of the contact, not a run id.
+   */
+  recordId: string;
+  /**
+   * Your organisation in Popp.
+   */
+  organizationId: string;
+};
+
+/**
+ * An inline contact could not be resolved to a candidate profile.
+ */
+export interface WorkflowContactResolutionFailedEvent {
+  event: 'WORKFLOW_CONTACT_RESOLUTION_FAILED';
+  eventId: string;
+  eventTimestamp: string;
+  data: WorkflowContactResolutionFailedData;
+}
+
+export type WorkflowContactResolutionSkippedData = WorkflowCorrelation & {
+  /**
+   * The existing workflow run.
+   */
+  recordId: string;
+  /**
+   * Your organisation in Popp.
+   */
+  organizationId: string;
+};
+
+/**
+ * An inline contact was skipped because it already had an active run.
+ */
+export interface WorkflowContactResolutionSkippedEvent {
+  event: 'WORKFLOW_CONTACT_RESOLUTION_SKIPPED';
+  eventId: string;
+  eventTimestamp: string;
+  data: WorkflowContactResolutionSkippedData;
+}
+
+export type WorkflowContactResolvedData = WorkflowCorrelation & {
+  /**
+   * The workflow run.
+   */
+  recordId: string;
+  /**
+   * Your organisation in Popp.
+   */
+  organizationId: string;
+};
+
+/**
+ * An inline contact was matched to, or created as, a candidate profile.
+ */
+export interface WorkflowContactResolvedEvent {
+  event: 'WORKFLOW_CONTACT_RESOLVED';
+  eventId: string;
+  eventTimestamp: string;
+  data: WorkflowContactResolvedData;
+}
+
+export type WorkflowNodeCompletedData = WorkflowCorrelation & {
+  /**
+   * The workflow run.
+   */
+  recordId: string;
+  /**
+   * Your organisation in Popp.
+   */
+  organizationId: string;
+};
+
+/**
+ * A node of a workflow run completed with an outcome. Its fields are not documented.
+ */
+export interface WorkflowNodeCompletedEvent {
+  event: 'WORKFLOW_NODE_COMPLETED';
+  eventId: string;
+  eventTimestamp: string;
+  data: WorkflowNodeCompletedData;
+}
+
+export type WorkflowPublishedData = WorkflowCorrelation & {
+  /**
+   * The workflow.
+   */
+  recordId: string;
+  /**
+   * Your organisation in Popp.
+   */
+  organizationId: string;
+};
+
+/**
+ * A workflow was published.
+ */
+export interface WorkflowPublishedEvent {
+  event: 'WORKFLOW_PUBLISHED';
+  eventId: string;
+  eventTimestamp: string;
+  data: WorkflowPublishedData;
+}
+
+export type WorkflowRunCancelledData = WorkflowCorrelation & {
+  /**
+   * The workflow run.
+   */
+  recordId: string;
+  /**
+   * Your organisation in Popp.
+   */
+  organizationId: string;
+};
+
+/**
+ * A workflow run was cancelled, through the API or by archiving its workflow.
+ */
+export interface WorkflowRunCancelledEvent {
+  event: 'WORKFLOW_RUN_CANCELLED';
+  eventId: string;
+  eventTimestamp: string;
+  data: WorkflowRunCancelledData;
+}
+
+export type WorkflowRunCompletedData = WorkflowCorrelation & {
+  /**
+   * The workflow run.
+   */
+  recordId: string;
+  /**
+   * Your organisation in Popp.
+   */
+  organizationId: string;
+};
+
+/**
+ * A workflow run reached the end of its graph successfully.
+ */
+export interface WorkflowRunCompletedEvent {
+  event: 'WORKFLOW_RUN_COMPLETED';
+  eventId: string;
+  eventTimestamp: string;
+  data: WorkflowRunCompletedData;
+}
+
+export type WorkflowRunFailedData = WorkflowCorrelation & {
+  /**
+   * The workflow run.
+   */
+  recordId: string;
+  /**
+   * Your organisation in Popp.
+   */
+  organizationId: string;
+};
+
+/**
+ * A workflow run failed and could not continue. No error field is documented.
+ */
+export interface WorkflowRunFailedEvent {
+  event: 'WORKFLOW_RUN_FAILED';
+  eventId: string;
+  eventTimestamp: string;
+  data: WorkflowRunFailedData;
+}
+
+export type WorkflowRunStartedData = WorkflowCorrelation & {
+  /**
+   * The workflow run.
+   */
+  recordId: string;
+  /**
+   * Your organisation in Popp.
+   */
+  organizationId: string;
+};
+
+/**
+ * A workflow run began executing.
+ */
+export interface WorkflowRunStartedEvent {
+  event: 'WORKFLOW_RUN_STARTED';
+  eventId: string;
+  eventTimestamp: string;
+  data: WorkflowRunStartedData;
+}
+
 /** Every known event, discriminated on `event`. */
-export type PoppEvent = ConversationCompletedEvent | ConversationStartedEvent | DocumentUploadedEvent;
+export type PoppEvent = AnalysisCreatedEvent | CalendarAvailabilityNotFoundEvent | CalendarMeetingCancelledEvent | CalendarMeetingRescheduledEvent | CalendarMeetingScheduledEvent | CalendarMeetingUpdatedEvent | CalendarMoreTimeRequestedEvent | CalendarNoteTakerCompletedEvent | CandidateAnalysisCompletedEvent | ConversationCompletedEvent | ConversationMaxNudgesReachedEvent | ConversationNeedsReviewEvent | ConversationOptedOutEvent | ConversationQueuedEvent | ConversationStartedEvent | DocumentUploadedEvent | StartConversationFailedEvent | WorkflowContactResolutionFailedEvent | WorkflowContactResolutionSkippedEvent | WorkflowContactResolvedEvent | WorkflowNodeCompletedEvent | WorkflowPublishedEvent | WorkflowRunCancelledEvent | WorkflowRunCompletedEvent | WorkflowRunFailedEvent | WorkflowRunStartedEvent;
 
 export type EventType = PoppEvent['event'];
 
@@ -99,9 +835,72 @@ export type EventOf<T extends EventType> = Extract<PoppEvent, { event: T }>;
 
 /** Event type → the type of its `data`. */
 export interface EventDataMap {
+  ANALYSIS_CREATED: AnalysisCreatedData;
+  CALENDAR_AVAILABILITY_NOT_FOUND: CalendarAvailabilityNotFoundData;
+  CALENDAR_MEETING_CANCELLED: CalendarMeetingCancelledData;
+  CALENDAR_MEETING_RESCHEDULED: CalendarMeetingRescheduledData;
+  CALENDAR_MEETING_SCHEDULED: CalendarMeetingScheduledData;
+  CALENDAR_MEETING_UPDATED: CalendarMeetingUpdatedData;
+  CALENDAR_MORE_TIME_REQUESTED: CalendarMoreTimeRequestedData;
+  CALENDAR_NOTE_TAKER_COMPLETED: CalendarNoteTakerCompletedData;
+  CANDIDATE_ANALYSIS_COMPLETED: CandidateAnalysisCompletedData;
   CONVERSATION_COMPLETED: ConversationCompletedData;
+  CONVERSATION_MAX_NUDGES_REACHED: ConversationMaxNudgesReachedData;
+  CONVERSATION_NEEDS_REVIEW: ConversationNeedsReviewData;
+  CONVERSATION_OPTED_OUT: ConversationOptedOutData;
+  CONVERSATION_QUEUED: ConversationQueuedData;
   CONVERSATION_STARTED: ConversationStartedData;
   DOCUMENT_UPLOADED: DocumentUploadedData;
+  START_CONVERSATION_FAILED: StartConversationFailedData;
+  WORKFLOW_CONTACT_RESOLUTION_FAILED: WorkflowContactResolutionFailedData;
+  WORKFLOW_CONTACT_RESOLUTION_SKIPPED: WorkflowContactResolutionSkippedData;
+  WORKFLOW_CONTACT_RESOLVED: WorkflowContactResolvedData;
+  WORKFLOW_NODE_COMPLETED: WorkflowNodeCompletedData;
+  WORKFLOW_PUBLISHED: WorkflowPublishedData;
+  WORKFLOW_RUN_CANCELLED: WorkflowRunCancelledData;
+  WORKFLOW_RUN_COMPLETED: WorkflowRunCompletedData;
+  WORKFLOW_RUN_FAILED: WorkflowRunFailedData;
+  WORKFLOW_RUN_STARTED: WorkflowRunStartedData;
 }
 
-export const EVENT_TYPES = ['CONVERSATION_COMPLETED', 'CONVERSATION_STARTED', 'DOCUMENT_UPLOADED'] as const satisfies readonly EventType[];
+export const EVENT_TYPES = ['ANALYSIS_CREATED', 'CALENDAR_AVAILABILITY_NOT_FOUND', 'CALENDAR_MEETING_CANCELLED', 'CALENDAR_MEETING_RESCHEDULED', 'CALENDAR_MEETING_SCHEDULED', 'CALENDAR_MEETING_UPDATED', 'CALENDAR_MORE_TIME_REQUESTED', 'CALENDAR_NOTE_TAKER_COMPLETED', 'CANDIDATE_ANALYSIS_COMPLETED', 'CONVERSATION_COMPLETED', 'CONVERSATION_MAX_NUDGES_REACHED', 'CONVERSATION_NEEDS_REVIEW', 'CONVERSATION_OPTED_OUT', 'CONVERSATION_QUEUED', 'CONVERSATION_STARTED', 'DOCUMENT_UPLOADED', 'START_CONVERSATION_FAILED', 'WORKFLOW_CONTACT_RESOLUTION_FAILED', 'WORKFLOW_CONTACT_RESOLUTION_SKIPPED', 'WORKFLOW_CONTACT_RESOLVED', 'WORKFLOW_NODE_COMPLETED', 'WORKFLOW_PUBLISHED', 'WORKFLOW_RUN_CANCELLED', 'WORKFLOW_RUN_COMPLETED', 'WORKFLOW_RUN_FAILED', 'WORKFLOW_RUN_STARTED'] as const satisfies readonly EventType[];
+
+/** The categories the event types fall in (`x-category` in each schema). */
+export type EventCategory = 'analysis' | 'conversation' | 'document' | 'scheduling' | 'workflow';
+
+export const EVENT_CATEGORY_NAMES = ['analysis', 'conversation', 'document', 'scheduling', 'workflow'] as const satisfies readonly EventCategory[];
+
+/** The category of each event type. */
+export const EVENT_CATEGORIES = {
+  ANALYSIS_CREATED: 'analysis',
+  CALENDAR_AVAILABILITY_NOT_FOUND: 'scheduling',
+  CALENDAR_MEETING_CANCELLED: 'scheduling',
+  CALENDAR_MEETING_RESCHEDULED: 'scheduling',
+  CALENDAR_MEETING_SCHEDULED: 'scheduling',
+  CALENDAR_MEETING_UPDATED: 'scheduling',
+  CALENDAR_MORE_TIME_REQUESTED: 'scheduling',
+  CALENDAR_NOTE_TAKER_COMPLETED: 'scheduling',
+  CANDIDATE_ANALYSIS_COMPLETED: 'analysis',
+  CONVERSATION_COMPLETED: 'conversation',
+  CONVERSATION_MAX_NUDGES_REACHED: 'conversation',
+  CONVERSATION_NEEDS_REVIEW: 'conversation',
+  CONVERSATION_OPTED_OUT: 'conversation',
+  CONVERSATION_QUEUED: 'conversation',
+  CONVERSATION_STARTED: 'conversation',
+  DOCUMENT_UPLOADED: 'document',
+  START_CONVERSATION_FAILED: 'conversation',
+  WORKFLOW_CONTACT_RESOLUTION_FAILED: 'workflow',
+  WORKFLOW_CONTACT_RESOLUTION_SKIPPED: 'workflow',
+  WORKFLOW_CONTACT_RESOLVED: 'workflow',
+  WORKFLOW_NODE_COMPLETED: 'workflow',
+  WORKFLOW_PUBLISHED: 'workflow',
+  WORKFLOW_RUN_CANCELLED: 'workflow',
+  WORKFLOW_RUN_COMPLETED: 'workflow',
+  WORKFLOW_RUN_FAILED: 'workflow',
+  WORKFLOW_RUN_STARTED: 'workflow',
+} as const satisfies { readonly [T in EventType]: EventCategory };
+
+/** The event types of one category, e.g. `EventTypeIn<'scheduling'>`. */
+export type EventTypeIn<C extends EventCategory> = {
+  [T in EventType]: (typeof EVENT_CATEGORIES)[T] extends C ? T : never;
+}[EventType];

@@ -1,7 +1,10 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
-import { type Backpressure, guardRoute, serverTimeouts } from './backpressure.js';
-import { RETRY_AFTER_SECONDS, toBridgeError } from './errors.js';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import { type Backpressure, guardRoute } from './backpressure.js';
+import { type BridgeError, RETRY_AFTER_SECONDS, toBridgeError } from './errors.js';
+import { limitOpenRequestsPerConnection } from './http/connections.js';
+import { serverTimeouts } from './http/timeouts.js';
 import type { Readiness } from './kafka/health.js';
+import { createLogLimiter } from './log-limiter.js';
 import type { WebhookOutcome } from './metrics.js';
 import { registerWebhookRoute, WEBHOOK_PATH, type WebhookDeps } from './webhook/route.js';
 
@@ -11,10 +14,14 @@ export interface AppDeps extends WebhookDeps {
   logger: FastifyServerOptions['logger'] | FastifyServerOptions['loggerInstance'];
   /** True once shutdown began: readiness turns 503 so a load balancer drains us. */
   shuttingDown?: () => boolean;
-  /** Bounds on webhooks in flight and event-loop delay (docs/guarantees.md); none when absent. */
+  /** Bounds on webhooks in flight, requests still arriving and event-loop delay (docs/guarantees.md); none when absent. */
   backpressure?: Backpressure;
-  /** Sets the server's timeouts against slow clients. */
+  /** Sets the server's timeouts against slow clients (see http/timeouts.ts); Node's defaults when absent. */
   publishTimeoutMs?: number;
+  /** A request's headers and body must arrive within this (default 10 s). */
+  requestTimeoutMs?: number;
+  /** Clock of the refusal-log limiter. */
+  nowMs?: () => number;
 }
 
 /** The HTTP app with everything it needs passed in; it does not listen (server.ts does). */
@@ -29,20 +36,21 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     childLoggerFactory: (logger) => logger,
     // With backpressure, the webhook route answers `shutting_down` itself (with Retry-After).
     return503OnClosing: !deps.backpressure,
-    ...(deps.publishTimeoutMs !== undefined && serverTimeouts(deps.publishTimeoutMs)),
+    ...(deps.publishTimeoutMs !== undefined && serverTimeouts(deps.publishTimeoutMs, deps.requestTimeoutMs ?? 10_000)),
   });
+  // First of all hooks: a connection past its bound is closed before anything else is done for it.
+  limitOpenRequestsPerConnection(app);
 
   // Keep the body as raw bytes: the signature covers them, and they are what Kafka stores.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
+  const limitLog = createLogLimiter(undefined, deps.nowMs);
   app.setErrorHandler((error, request, reply) => {
     const failure = toBridgeError(error);
-    if (request.url === WEBHOOK_PATH) deps.metrics.webhook(outcomeOf(failure.code));
-    if (failure.status >= 500) {
-      const cause = failure.cause instanceof Error ? failure.cause.message : undefined;
-      request.log.error({ code: failure.code, cause }, 'request failed');
-    }
+    // By the route, not the URL: `/webhooks/popp?x=1` and `/webhooks/%70opp` are the same route.
+    if (request.routeOptions.url === WEBHOOK_PATH) deps.metrics.webhook(outcomeOf(failure.code));
+    if (failure.status >= 500) logFailure(failure, request.log, limitLog);
     if (failure.retriable) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     return reply.code(failure.status).send({ error: failure.code, message: failure.message });
   });
@@ -58,6 +66,24 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not-ready', detail });
   });
   return app;
+}
+
+/**
+ * A bug (`internal`) is logged every time. Refusals are logged at most once
+ * per code every 10 s, with the count of those left out: under load or an
+ * outage they come by the thousand a second, and the metrics count each one.
+ */
+function logFailure(failure: BridgeError, log: FastifyBaseLogger, limitLog: ReturnType<typeof createLogLimiter>): void {
+  const cause = failure.cause instanceof Error ? failure.cause.message : undefined;
+  if (failure.code === 'internal') {
+    log.error({ code: failure.code, cause }, 'request failed');
+    return;
+  }
+  const load = failure.code === 'overloaded' || failure.code === 'shutting_down';
+  limitLog(failure.code, (suppressed) => {
+    if (load) log.warn({ code: failure.code, suppressed }, 'webhooks refused');
+    else log.error({ code: failure.code, cause, suppressed }, 'request failed');
+  });
 }
 
 function outcomeOf(code: string): WebhookOutcome {

@@ -73,8 +73,17 @@ export function loadConfig(env: Env = process.env) {
     dedupe: { store: v.DEDUPE_STORE, redisUrl: v.REDIS_URL, ttlSeconds: v.DEDUPE_TTL_SECONDS, maxEntries: v.DEDUPE_MAX_ENTRIES },
     publishTimeoutMs: v.PUBLISH_TIMEOUT_MS,
     maxBodyBytes: v.MAX_BODY_BYTES,
-    /** Backpressure: past either bound new webhooks get 503 `overloaded` instead of queueing without end. */
-    limits: { maxInFlightRequests: v.MAX_IN_FLIGHT_REQUESTS, maxEventLoopDelayMs: v.MAX_EVENT_LOOP_DELAY_MS },
+    /**
+     * Backpressure: past any bound new webhooks get 503 `overloaded` instead of queueing without end.
+     * Requests whose body is still arriving (not yet proven signed) count apart from those being published,
+     * and must arrive whole within `requestTimeoutMs`.
+     */
+    limits: {
+      maxInFlightRequests: v.MAX_IN_FLIGHT_REQUESTS,
+      maxUnverifiedRequests: v.MAX_UNVERIFIED_REQUESTS,
+      maxEventLoopDelayMs: v.MAX_EVENT_LOOP_DELAY_MS,
+      requestTimeoutMs: v.REQUEST_TIMEOUT_MS,
+    },
     /** SIGTERM: readiness 503 for `drainMs` (the load balancer stops sending), then close, all within `timeoutMs`. */
     shutdown: { drainMs: v.SHUTDOWN_DRAIN_MS, timeoutMs: v.SHUTDOWN_TIMEOUT_MS },
     logLevel: v.LOG_LEVEL,

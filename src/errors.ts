@@ -22,6 +22,21 @@ export const ERRORS = {
 
 export type ErrorCode = keyof typeof ERRORS;
 
+/**
+ * Why a signed delivery went to the dead-letter topic instead of its own
+ * (the `dead-letter-reason` header). Dead letters are answered 202: Popp
+ * need not retry them, they are kept for audit and replay.
+ */
+export const DEAD_LETTER_REASONS = {
+  'invalid-json': 'the body is not JSON, or not UTF-8',
+  'invalid-envelope': 'event, eventId, eventTimestamp or data.recordId/organizationId missing, of the wrong type or out of bounds',
+  'schema-violation': "the body fails its event type's JSON Schema",
+  'unknown-event-type': 'no schema for the event type',
+  'rejected-by-kafka': 'Kafka refused the records for good (too large for the topic, an invalid record)',
+} as const;
+
+export type DeadLetterReason = keyof typeof DEAD_LETTER_REASONS;
+
 /** Seconds a client should wait before retrying a retriable (503) answer. */
 export const RETRY_AFTER_SECONDS = 5;
 
@@ -37,6 +52,22 @@ export class BridgeError extends Error {
     super(options?.message ?? ERRORS[code].message, { cause: options?.cause });
     this.status = ERRORS[code].status;
     this.retriable = ERRORS[code].retriable;
+  }
+}
+
+/**
+ * Kafka refused a record in a way that no retry of the same event can change
+ * (see `src/kafka/refusals.ts`). The route dead-letters the event instead of
+ * answering 503, which Popp would retry for ever.
+ */
+export class KafkaRefusedError extends Error {
+  override name = 'KafkaRefusedError';
+  constructor(
+    /** Kafka's error name, e.g. MESSAGE_TOO_LARGE. */
+    readonly kafkaError: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Kafka refused the record: ${kafkaError}`, options);
   }
 }
 
@@ -59,6 +90,8 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 /** Any thrown value → an entry of the catalogue; unknown errors become `internal` and keep their cause. */
 export function toBridgeError(error: unknown): BridgeError {
   if (error instanceof BridgeError) return error;
+  // Only reaches here when even the dead letter was refused: an operator must fix the topic, then Popp's retry lands.
+  if (error instanceof KafkaRefusedError) return new BridgeError('kafka_unavailable', { cause: error });
   const { code, statusCode } = (error ?? {}) as { code?: string; statusCode?: number };
   const mapped = code ? FASTIFY_CODES[code] : undefined;
   if (mapped) return new BridgeError(mapped, { cause: error });

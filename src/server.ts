@@ -83,6 +83,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   let shuttingDown = false;
   const backpressure = createBackpressure({
     maxInFlight: config.limits.maxInFlightRequests,
+    maxUnverified: config.limits.maxUnverifiedRequests,
     maxEventLoopDelayMs: config.limits.maxEventLoopDelayMs,
   });
   const app = buildApp({
@@ -102,6 +103,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     shuttingDown: () => shuttingDown,
     backpressure,
     publishTimeoutMs: config.publishTimeoutMs,
+    requestTimeoutMs: config.limits.requestTimeoutMs,
   });
   const consoleParts = createConsoleDeps({
     config,

@@ -1,39 +1,56 @@
-import type { IdempotencyStore } from '../../src/consumer/index.js';
+import { type ReadModel, readModelTables } from '../shared/read-model.js';
 import { createSqliteIdempotencyStore, type Db, openDatabase } from '../shared/sqlite.js';
 import type { Timeline } from './projection.js';
 
-export interface TimelineDb {
+export interface TimelineDb extends ReadModel {
   load(recordId: string): Timeline | undefined;
   save(timeline: Timeline): void;
   /** Every timeline, by recordId. */
   all(): Timeline[];
-  /** The consumer group this read model was built by, undefined for a new database. */
-  groupId(): string | undefined;
-  /** Drops the read model and the processed eventIds and records the group that rebuilds them: one transaction. */
-  reset(groupId: string): void;
-  setGroupId(groupId: string): void;
-  readonly store: IdempotencyStore;
-  close(): void;
 }
 
 const READ_MODEL_DDL = `CREATE TABLE IF NOT EXISTS timelines (
   record_id TEXT PRIMARY KEY,
   organization_id TEXT NOT NULL,
   status TEXT NOT NULL,
+  conversation_status TEXT,
+  candidate_id TEXT,
+  external_id TEXT,
+  external_campaign_id TEXT,
+  queued_at TEXT,
   started_at TEXT,
+  failed_to_start_at TEXT,
+  needs_review_at TEXT,
+  max_nudges_reached_at TEXT,
+  opted_out_at TEXT,
   completed_at TEXT,
+  screening TEXT,
   document_count INTEGER NOT NULL,
   documents TEXT NOT NULL,
   events INTEGER NOT NULL,
   last_event_at TEXT NOT NULL
 )`;
 
-const SELECT = `SELECT record_id AS recordId, organization_id AS organizationId, status, started_at AS startedAt,
-  completed_at AS completedAt, documents, events, last_event_at AS lastEventAt FROM timelines`;
+const SELECT = `SELECT record_id AS recordId, organization_id AS organizationId, status, conversation_status AS conversationStatus,
+  candidate_id AS candidateId, external_id AS externalId, external_campaign_id AS externalCampaignId, queued_at AS queuedAt,
+  started_at AS startedAt, failed_to_start_at AS failedToStartAt, needs_review_at AS needsReviewAt,
+  max_nudges_reached_at AS maxNudgesReachedAt, opted_out_at AS optedOutAt, completed_at AS completedAt, screening, documents,
+  events, last_event_at AS lastEventAt FROM timelines`;
 
-/** A row as SQLite returns it: the timeline with its documents still in JSON. */
-type Row = Omit<Timeline, 'documents'> & { documents: string };
-const toTimeline = (row: Row): Timeline => ({ ...row, documents: JSON.parse(row.documents) as Timeline['documents'] });
+const SAVE = `INSERT OR REPLACE INTO timelines (record_id, organization_id, status, conversation_status, candidate_id, external_id,
+  external_campaign_id, queued_at, started_at, failed_to_start_at, needs_review_at, max_nudges_reached_at, opted_out_at,
+  completed_at, screening, document_count, documents, events, last_event_at)
+  VALUES (@recordId, @organizationId, @status, @conversationStatus, @candidateId, @externalId, @externalCampaignId, @queuedAt,
+  @startedAt, @failedToStartAt, @needsReviewAt, @maxNudgesReachedAt, @optedOutAt, @completedAt, @screening, @documentCount,
+  @documents, @events, @lastEventAt)`;
+
+/** A row as SQLite returns it: the timeline with its screening and documents still in JSON. */
+type Row = Omit<Timeline, 'documents' | 'screening'> & { documents: string; screening: string | null };
+const toTimeline = (row: Row): Timeline => ({
+  ...row,
+  screening: row.screening === null ? null : (JSON.parse(row.screening) as Timeline['screening']),
+  documents: JSON.parse(row.documents) as Timeline['documents'],
+});
 
 /**
  * The timeline read model; `meta` (the group id) is not part of it and
@@ -45,35 +62,19 @@ const toTimeline = (row: Row): Timeline => ({ ...row, documents: JSON.parse(row.
  */
 export function openTimelineDb(path: string): TimelineDb {
   const db: Db = openDatabase(path);
-  db.exec(READ_MODEL_DDL);
-  db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+  const tables = readModelTables(db, { timelines: READ_MODEL_DDL });
   const selectOne = db.prepare(`${SELECT} WHERE record_id = ?`);
   const selectAll = db.prepare(`${SELECT} ORDER BY record_id`);
-  const upsert = db.prepare(
-    `INSERT INTO timelines (record_id, organization_id, status, started_at, completed_at, document_count, documents, events, last_event_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (record_id) DO UPDATE SET organization_id = excluded.organization_id, status = excluded.status,
-       started_at = excluded.started_at, completed_at = excluded.completed_at, document_count = excluded.document_count,
-       documents = excluded.documents, events = excluded.events, last_event_at = excluded.last_event_at`,
-  );
-  const selectGroup = db.prepare("SELECT value FROM meta WHERE key = 'group_id'").pluck();
-  const upsertGroup = db.prepare(
-    "INSERT INTO meta (key, value) VALUES ('group_id', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-  );
+  const save = db.prepare(SAVE);
   const cache = new Map<string, Timeline>();
   const dirty = new Set<string>();
   const write = (t: Timeline) =>
-    upsert.run(
-      t.recordId,
-      t.organizationId,
-      t.status,
-      t.startedAt,
-      t.completedAt,
-      t.documents.length,
-      JSON.stringify(t.documents),
-      t.events,
-      t.lastEventAt,
-    );
+    save.run({
+      ...t,
+      screening: t.screening && JSON.stringify(t.screening),
+      documentCount: t.documents.length,
+      documents: JSON.stringify(t.documents),
+    });
   const flush = () => {
     for (const recordId of dirty) write(cache.get(recordId) as Timeline);
     dirty.clear();
@@ -84,11 +85,13 @@ export function openTimelineDb(path: string): TimelineDb {
     dirty.clear();
   };
   const store = createSqliteIdempotencyStore(db, { beforeCommit: flush, afterRollback: forget });
-  const setGroupId = (groupId: string) => {
-    upsertGroup.run(groupId);
-  };
   return {
     store,
+    ...tables,
+    reset(groupId) {
+      forget();
+      tables.reset(groupId);
+    },
     load(recordId) {
       const cached = cache.get(recordId);
       if (cached) return cached;
@@ -101,18 +104,9 @@ export function openTimelineDb(path: string): TimelineDb {
       dirty.add(t.recordId);
     },
     all: () => (selectAll.all() as Row[]).map(toTimeline),
-    groupId: () => selectGroup.get() as string | undefined,
-    setGroupId,
-    reset: (groupId) =>
-      db.transaction(() => {
-        forget();
-        db.exec('DELETE FROM timelines');
-        db.exec('DELETE FROM processed_events');
-        setGroupId(groupId);
-      })(),
     close: () => db.close(),
   };
 }
 
-/** About 2 KB each: a bound of some tens of megabytes. */
+/** A few KB each: a bound of some tens of megabytes. */
 const CACHED_TIMELINES = 20_000;

@@ -4,6 +4,7 @@ import { createConsoleAuth } from '../console/auth.js';
 import type { ConsoleDeps, ConsoleRoute } from '../console/deps.js';
 import { registerConsole } from '../console/register.js';
 import { BridgeError, RETRY_AFTER_SECONDS, toBridgeError } from '../errors.js';
+import { limitOpenRequestsPerConnection } from '../http/connections.js';
 import type { Metrics } from '../metrics.js';
 
 export interface AdminDeps {
@@ -29,6 +30,8 @@ export function buildAdminApp(deps: AdminDeps): { app: FastifyInstance; consoleR
     logController: new LogController({ disableRequestLogging: true }),
     childLoggerFactory: (logger) => logger,
   });
+  // A pipelined flood of /metrics (14 KB an answer) on one socket that never reads must not pile answers up in memory.
+  limitOpenRequestsPerConnection(app);
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });

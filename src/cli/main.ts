@@ -6,8 +6,9 @@ import { WEBHOOK_PATH } from '../webhook/route.js';
 const USAGE = `usage: popp-bridge <command>
 
   serve                          run the bridge (starts the local Kafka when KAFKA_BROKERS is unset)
-  trigger <EVENT_TYPE>           send signed sample events to a running bridge
+  trigger <EVENT_TYPE>|--all     send signed sample events to a running bridge (--all: one of each type)
       [--count N] [--record-id ID] [--url URL] [--secret S]
+  trigger --list                 the event types by category, with their topics
   kafka start|stop|status        the local development broker
   registry start|stop|status     the local development schema registry (Apicurio)
   redis start|stop|status        the local Redis for DEDUPE_STORE=redis (needs redis-server)
@@ -66,28 +67,35 @@ async function runTrigger(args: string[], print: (line: string) => void): Promis
     allowPositionals: true,
     options: {
       count: { type: 'string', default: '1' },
+      all: { type: 'boolean', default: false },
+      list: { type: 'boolean', default: false },
       'record-id': { type: 'string' },
       url: { type: 'string' },
       secret: { type: 'string' },
     },
   });
-  const eventType = positionals[0];
   const count = Number(values.count);
-  if (!eventType || !Number.isInteger(count) || count < 1) {
-    print('usage: popp-bridge trigger <EVENT_TYPE> [--count N] [--record-id ID] [--url URL] [--secret S]');
+  const config = loadConfig();
+  const { listEventTypes, trigger } = await import('../commands/trigger.js');
+  const { createCatalogue } = await import('../events/catalogue.js');
+  const catalogue = createCatalogue({ schemasDir, topicPrefix: config.topics.prefix });
+  if (values.list) {
+    for (const line of listEventTypes(catalogue)) print(line);
+    return 0;
+  }
+  const eventTypes = values.all ? catalogue.knownTypes : positionals.slice(0, 1);
+  if (eventTypes.length === 0 || (values.all && positionals.length > 0) || !Number.isInteger(count) || count < 1) {
+    print('usage: popp-bridge trigger <EVENT_TYPE>|--all [--count N] [--record-id ID] [--url URL] [--secret S]   or   trigger --list');
     return 2;
   }
-  const config = loadConfig();
-  const { trigger } = await import('../commands/trigger.js');
-  const { createCatalogue } = await import('../events/catalogue.js');
   const { devSecret } = await import('../devstack/secret.js');
   const failures = await trigger({
-    eventType,
+    eventTypes,
     count,
     recordId: values['record-id'],
     url: values.url ?? `http://127.0.0.1:${config.port}${WEBHOOK_PATH}`,
     secret: values.secret ?? config.secrets[0] ?? devSecret(devstackHome),
-    catalogue: createCatalogue({ schemasDir, topicPrefix: config.topics.prefix }),
+    catalogue,
     print,
   });
   return failures === 0 ? 0 : 1;

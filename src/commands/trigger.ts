@@ -4,7 +4,8 @@ import { sampleEvent } from '../events/samples.js';
 import { signBody } from '../webhook/verify.js';
 
 export interface TriggerOptions {
-  eventType: string;
+  /** One type, or several (`--all`): each answer line then names its type. */
+  eventTypes: readonly string[];
   count: number;
   recordId: string | undefined;
   url: string;
@@ -13,22 +14,49 @@ export interface TriggerOptions {
   print: (line: string) => void;
 }
 
-/** Sends signed sample events to a running bridge and prints what it answered. Resolves to the number of non-2xx answers. */
+/**
+ * Sends signed sample events (`count` of each type) to a running bridge and
+ * prints what it answered. Resolves to the number of non-2xx answers.
+ */
 export async function trigger(options: TriggerOptions): Promise<number> {
-  const schema = options.catalogue.schemas.events.get(options.eventType);
-  if (!schema) options.print(`note: ${options.eventType} has no schema in schemas/events: the bridge will treat it as unknown`);
-  const verbose = options.count <= 20;
+  const { eventTypes, count } = options;
+  const total = eventTypes.length * count;
+  const verbose = total <= 30;
+  const label = (type: string) => (eventTypes.length > 1 ? `${type} ` : '');
   let failures = 0;
+  let sent = 0;
   const started = Date.now();
-  for (let index = 0; index < options.count; index++) {
-    const body = Buffer.from(JSON.stringify(sampleEvent(options.eventType, schema, { recordId: options.recordId })));
-    const answer = await post(options.url, body, signBody(body, options.secret));
-    if (answer.status < 200 || answer.status >= 300) failures++;
-    if (verbose || answer.status >= 300) options.print(`${answer.status} ${answer.body}`);
-    else if ((index + 1) % 100 === 0) options.print(`sent ${index + 1}/${options.count}`);
+  for (const eventType of eventTypes) {
+    const schema = options.catalogue.schemas.events.get(eventType);
+    if (!schema) options.print(`note: ${eventType} has no schema in schemas/events: the bridge will treat it as unknown`);
+    for (let index = 0; index < count; index++) {
+      const body = Buffer.from(JSON.stringify(sampleEvent(eventType, schema, { recordId: options.recordId })));
+      const answer = await post(options.url, body, signBody(body, options.secret));
+      sent++;
+      if (answer.status < 200 || answer.status >= 300) failures++;
+      if (verbose || answer.status >= 300) options.print(`${answer.status} ${label(eventType)}${answer.body}`);
+      else if (sent % 100 === 0) options.print(`sent ${sent}/${total}`);
+    }
   }
-  if (!verbose) options.print(`sent ${options.count} in ${Date.now() - started} ms, ${failures} not accepted`);
+  if (!verbose) options.print(`sent ${total} in ${Date.now() - started} ms, ${failures} not accepted`);
   return failures;
+}
+
+/** `trigger --list`: the known types by category (alphabetical), each with its topic. */
+export function listEventTypes(catalogue: Pick<EventCatalogue, 'knownTypes' | 'categoryOf' | 'topicFor'>): string[] {
+  const byCategory = new Map<string, string[]>();
+  for (const type of catalogue.knownTypes) {
+    const category = catalogue.categoryOf(type) ?? '(none)';
+    byCategory.set(category, [...(byCategory.get(category) ?? []), type]);
+  }
+  const width = Math.max(...catalogue.knownTypes.map((type) => type.length)) + 2;
+  const lines: string[] = [];
+  for (const category of [...byCategory.keys()].sort()) {
+    const types = byCategory.get(category) ?? [];
+    lines.push(`${category} (${types.length})`);
+    for (const type of types) lines.push(`  ${type.padEnd(width)}${catalogue.topicFor(type)}`);
+  }
+  return lines;
 }
 
 function post(url: string, body: Buffer, signature: string): Promise<{ status: number; body: string }> {

@@ -111,6 +111,20 @@ export const VARIABLES = {
   PUBLISH_TIMEOUT_MS: { kind: 'int', default: 10_000, min: 100, max: 600_000, help: 'how long a webhook waits for Kafka; then 503' },
   MAX_BODY_BYTES: { kind: 'int', default: 1_048_576, min: 64, max: 104_857_600, help: 'larger bodies get 413' },
   MAX_IN_FLIGHT_REQUESTS: { kind: 'int', default: 5_000, min: 1, max: 1_000_000, help: 'webhooks in flight before 503 `overloaded`' },
+  MAX_UNVERIFIED_REQUESTS: {
+    kind: 'int',
+    default: 1_000,
+    min: 1,
+    max: 1_000_000,
+    help: 'requests whose body is still arriving (not yet proven signed) before 503 `overloaded`; counted apart from those in flight',
+  },
+  REQUEST_TIMEOUT_MS: {
+    kind: 'int',
+    default: 10_000,
+    min: 500,
+    max: 600_000,
+    help: "a request's headers and body must arrive within this, else 408 and the connection is closed (checked every second)",
+  },
   MAX_EVENT_LOOP_DELAY_MS: {
     kind: 'int',
     default: 1_000,

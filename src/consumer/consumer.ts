@@ -30,10 +30,10 @@ export interface Consumer {
 export function createConsumer(options: ConsumerOptions): Consumer {
   const { groupId, topics: settings } = options;
   const deadLetterTopic = options.deadLetterTopic ?? deadLetterTopicFor(settings.prefix, groupId);
-  const topics = sourceTopics(options);
+  const catalogue = createCatalogue({ schemasDir: options.schemasDir ?? schemasDir, topicPrefix: settings.prefix });
+  const topics = sourceTopics(options, catalogue);
   const log = options.log ?? (() => {});
   const abort = new AbortController();
-  const catalogue = createCatalogue({ schemasDir: options.schemasDir ?? schemasDir, topicPrefix: settings.prefix });
   let stopping: Promise<void> | undefined;
   let crash: Error | undefined;
   let settle: { resolve: () => void; reject: (error: Error) => void } = { resolve: () => {}, reject: () => {} };
@@ -71,6 +71,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
   const processor = createProcessor({
     groupId,
     handlers: options.handlers,
+    categoryOf: catalogue.categoryOf,
     decode: createDecoder(catalogue),
     idempotency: options.idempotency,
     retry: { ...DEFAULT_RETRY, ...options.retry },

@@ -2,7 +2,8 @@
  * The consumer SDK: typed, independent consumer groups on the bridge's
  * topics. See "Consuming events" in the README.
  */
-export type { EventDataMap, EventOf, EventType, PoppEvent } from '../../generated/events.js';
+export type { EventCategory, EventDataMap, EventOf, EventType, EventTypeIn, PoppEvent } from '../../generated/events.js';
+export { EVENT_CATEGORIES, EVENT_TYPES } from '../../generated/events.js';
 export { type Consumer, createConsumer } from './consumer.js';
 export { type ConsumerDeadLetterReason, deadLetterTopicFor } from './dead-letter.js';
 export { unwrapValue } from './decode.js';
@@ -14,7 +15,9 @@ export { formatRebuildProgress, type RebuildProgress } from './progress.js';
 export { type RebuildOptions, type RebuildResult, rebuild } from './rebuild.js';
 export {
   type AnyConsumedEvent,
+  type CategoryHandler,
   type ConsumedEvent,
+  type ConsumedEventIn,
   type ConsumerLog,
   type ConsumerStats,
   defineHandlers,

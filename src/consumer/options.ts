@@ -1,4 +1,3 @@
-import type { EventType } from '../../generated/events.js';
 import type { Config } from '../config.js';
 import { topicForEventType } from '../events/topics.js';
 import { maxMessageBytesFor } from '../kafka/topics.js';
@@ -69,15 +68,30 @@ export function connectionFromConfig(config: Config, brokers: string[]): Pick<Co
   };
 }
 
+/** What the consumer knows of the event types: those in its schemas, and the category of each. */
+export interface KnownTypes {
+  readonly knownTypes: readonly string[];
+  categoryOf(eventType: string): string | undefined;
+}
+
+/** The event types a handler map handles: its type keys and every known type of its category keys. */
+export function handledTypes(handlers: Handlers, catalogue: KnownTypes): string[] {
+  const keys = Object.keys(handlers);
+  return catalogue.knownTypes.filter((type) => keys.includes(type) || keys.includes(catalogue.categoryOf(type) ?? ''));
+}
+
 /** The topics a consumer reads: its handled types' topics, or the log topic. */
-export function sourceTopics(options: ConsumerOptions): string[] {
+export function sourceTopics(options: ConsumerOptions, catalogue: KnownTypes): string[] {
   const { prefix } = options.topics;
   if (options.source === 'log') {
     const log = options.topics.eventLog ?? `${prefix}events`;
     if (!log) throw new Error('source "log" needs the log topic, but EVENT_LOG_TOPIC is empty');
     return [log];
   }
-  const types = Object.keys(options.handlers) as EventType[];
-  if (types.length === 0) throw new Error('createConsumer needs at least one handler');
+  const keys = Object.keys(options.handlers);
+  if (keys.length === 0) throw new Error('createConsumer needs at least one handler');
+  const types = handledTypes(options.handlers, catalogue);
+  const unknown = keys.filter((key) => !types.includes(key) && !types.some((type) => catalogue.categoryOf(type) === key));
+  if (unknown.length > 0) throw new Error(`createConsumer: no event type or category named ${unknown.join(', ')} in the schemas`);
   return types.map((type) => topicForEventType(prefix, type));
 }

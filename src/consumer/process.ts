@@ -11,6 +11,8 @@ export type Outcome = 'handled' | 'duplicate' | 'skipped' | 'dead-lettered' | 'a
 export interface ProcessorOptions {
   groupId: string;
   handlers: Handlers;
+  /** The category of a known event type, for handlers of whole categories. */
+  categoryOf: (eventType: string) => string | undefined;
   decode: (value: Buffer | null) => Decoded;
   idempotency?: IdempotencyStore | undefined;
   retry: RetryPolicy;
@@ -47,7 +49,15 @@ export function createProcessor(options: ProcessorOptions): Processor {
   const stats: ConsumerStats = { handled: 0, duplicates: 0, skipped: 0, deadLettered: 0, retries: 0 };
   const now = options.now ?? (() => new Date());
   const log = options.log ?? (() => {});
-  const handles = (type: string | undefined) => type !== undefined && Object.hasOwn(options.handlers, type);
+  const byKey = options.handlers as Readonly<Record<string, Handler<EventType> | undefined>>;
+  /** The type's own handler, else its category's. */
+  const handlerOf = (type: string | undefined): Handler<EventType> | undefined => {
+    if (type === undefined) return undefined;
+    if (Object.hasOwn(byKey, type)) return byKey[type];
+    const category = options.categoryOf(type);
+    return category !== undefined && Object.hasOwn(byKey, category) ? byKey[category] : undefined;
+  };
+  const handles = (type: string | undefined) => handlerOf(type) !== undefined;
 
   async function deadLetter(record: IncomingRecord, failure: DeadLetterFailure, eventId: string | undefined): Promise<Outcome> {
     await options.sendDeadLetter(deadLetterRecord(options.deadLetterTopic, options.groupId, record, failure, now()));
@@ -88,10 +98,9 @@ export function createProcessor(options: ProcessorOptions): Processor {
       const failure = { reason: decoded.reason, detail: decoded.detail, attempts: 0 };
       return { kind: 'poison', failure, eventId: record.headers['event-id'] };
     }
-    const type = decoded.event.event as EventType;
-    if (!handles(type)) return SKIP;
-    // The one place the type and its handler are joined: the schema of `type` has just validated the value.
-    const handler = options.handlers[type] as Handler<EventType>;
+    // The one place the type and its handler are joined: the schema of the type has just validated the value.
+    const handler = handlerOf(decoded.event.event);
+    if (!handler) return SKIP;
     return { kind: 'handle', handler, event: consumedEvent(record, decoded.event as ConsumedEvent['event'], decoded.schemaId) };
   }
 

@@ -1,7 +1,7 @@
 import type { LogEnds } from './catch-up.js';
 import { createConsumer } from './consumer.js';
 import { createGroupAdmin } from './groups.js';
-import { type ConsumerOptions, sourceTopics } from './options.js';
+import type { ConsumerOptions } from './options.js';
 import { caughtUpTo, type RebuildProgress, rebuildProgress } from './progress.js';
 import type { ConsumerStats } from './types.js';
 
@@ -32,35 +32,35 @@ export interface RebuildResult {
  * early with an error, leaving the group where it got to.
  */
 export async function rebuild(options: RebuildOptions): Promise<RebuildResult> {
-  const topics = sourceTopics(options);
+  const positions = new Map<string, bigint>();
+  let ends: LogEnds | undefined;
+  let caughtAt: number | undefined;
+  let reached: () => void = () => {};
+  const caughtUp = new Promise<void>((resolve) => {
+    reached = resolve;
+  });
+  const check = () => {
+    if (caughtAt === undefined && ends && caughtUpTo(ends, positions)) {
+      caughtAt = performance.now();
+      reached();
+    }
+  };
+  const consumer = createConsumer({
+    ...options,
+    // A replay reads the log end to end: bigger batches, fewer round trips and commits (measured: about 15 % less CPU per event).
+    fetchBytesPerPartition: options.fetchBytesPerPartition ?? 4 * 1_048_576,
+    fromBeginning: true,
+    onPosition(topic, partition, next) {
+      positions.set(`${topic}/${partition}`, BigInt(next));
+      check();
+    },
+  });
+  const { topics } = consumer;
   const admin = await createGroupAdmin(options.kafka);
   try {
     if ((await admin.hasMembers(options.groupId)) || (await admin.hasCommitted(options.groupId, topics))) {
       throw new Error(`a rebuild needs a fresh consumer group, but ${options.groupId} has members or committed offsets`);
     }
-    const positions = new Map<string, bigint>();
-    let ends: LogEnds | undefined;
-    let caughtAt: number | undefined;
-    let reached: () => void = () => {};
-    const caughtUp = new Promise<void>((resolve) => {
-      reached = resolve;
-    });
-    const check = () => {
-      if (caughtAt === undefined && ends && caughtUpTo(ends, positions)) {
-        caughtAt = performance.now();
-        reached();
-      }
-    };
-    const consumer = createConsumer({
-      ...options,
-      // A replay reads the log end to end: bigger batches, fewer round trips and commits (measured: about 15 % less CPU per event).
-      fetchBytesPerPartition: options.fetchBytesPerPartition ?? 4 * 1_048_576,
-      fromBeginning: true,
-      onPosition(topic, partition, next) {
-        positions.set(`${topic}/${partition}`, BigInt(next));
-        check();
-      },
-    });
     await consumer.start();
     const started = performance.now();
     const cpuAtStart = process.cpuUsage();

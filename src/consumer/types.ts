@@ -1,4 +1,4 @@
-import type { EventDataMap, EventOf, EventType } from '../../generated/events.js';
+import type { EventCategory, EventDataMap, EventOf, EventType, EventTypeIn } from '../../generated/events.js';
 
 /** One event as a handler receives it: validated against its schema, typed by its type, and where it came from. */
 export interface ConsumedEvent<T extends EventType = EventType> {
@@ -22,6 +22,9 @@ export interface ConsumedEvent<T extends EventType = EventType> {
 /** Any known event, discriminated on `type` (narrow with a `switch`). */
 export type AnyConsumedEvent = { [T in EventType]: ConsumedEvent<T> }[EventType];
 
+/** Any event of one category, e.g. `ConsumedEventIn<'scheduling'>`, discriminated on `type`. */
+export type ConsumedEventIn<C extends EventCategory> = { [T in EventTypeIn<C>]: ConsumedEvent<T> }[EventTypeIn<C>];
+
 export interface HandlerContext {
   /** 1 for the first try, then 2, 3, … while retrying. */
   readonly attempt: number;
@@ -31,8 +34,16 @@ export interface HandlerContext {
 
 export type Handler<T extends EventType> = (event: ConsumedEvent<T>, context: HandlerContext) => void | Promise<void>;
 
-/** The handler of each event type the service consumes; types without a handler are skipped (and committed). */
-export type Handlers = { readonly [T in EventType]?: Handler<T> };
+/** One handler for every type of a category, present and future: it narrows on `event.type`. */
+export type CategoryHandler<C extends EventCategory> = (event: ConsumedEventIn<C>, context: HandlerContext) => void | Promise<void>;
+
+/**
+ * The handler of each event type the service consumes (keys such as
+ * `DOCUMENT_UPLOADED`), or of whole categories (keys such as `scheduling`).
+ * A type's own handler wins over its category's. Types with neither are
+ * skipped (and committed).
+ */
+export type Handlers = { readonly [T in EventType]?: Handler<T> } & { readonly [C in EventCategory]?: CategoryHandler<C> };
 
 /** Identity, for writing handler definitions apart from `createConsumer` and still get each event's type. */
 export function defineHandlers(handlers: Handlers): Handlers {

@@ -1,5 +1,7 @@
+import { DEAD_LETTER_REASONS } from '../errors.js';
 import { CE_SOURCE } from '../webhook/records.js';
 import type { SchemaSet } from './schemas.js';
+import { mapSharedRefs, unbundleSchema } from './shared-shapes.js';
 import { topicForEventType } from './topics.js';
 
 export interface AsyncApiSettings {
@@ -28,7 +30,8 @@ const EVENT_HEADERS = {
     'received-at': text('When the bridge received the webhook (ISO 8601).'),
     'content-type': text('application/json; application/vnd.confluent.json+wire with SCHEMA_REGISTRY_URL set.'),
     'x-signature': text("Popp's signature as received: HMAC-SHA256 of the JSON body, re-verifiable with the webhook secret."),
-    traceparent: text('W3C trace context, when the webhook request had one.'),
+    traceparent: text('W3C trace context, when the webhook request had a valid one (anything else is dropped).'),
+    tracestate: text('W3C tracestate, beside a valid traceparent, when the request had a valid one of at most 512 characters.'),
     'replayed-from': text('Set by replay-dead-letters: <dead-letter topic>/<partition>/<offset> of the dead letter it came from.'),
     ce_specversion: { const: '1.0' },
     ce_id: text('CloudEvents id: the eventId.'),
@@ -43,17 +46,21 @@ const DEAD_LETTER_HEADERS = {
   type: 'object',
   required: ['dead-letter-reason', 'dead-letter-detail', 'received-at', 'content-type', 'x-signature'],
   properties: {
-    'dead-letter-reason': { type: 'string', enum: ['invalid-json', 'invalid-envelope', 'schema-violation', 'unknown-event-type'] },
-    'dead-letter-detail': text('Where validation failed, never the offending value.'),
+    'dead-letter-reason': { type: 'string', enum: Object.keys(DEAD_LETTER_REASONS) },
+    'dead-letter-detail': text('Where validation failed, or which refusal of Kafka; never the offending value.'),
+    'dead-letter-value': { const: 'omitted', description: 'Set when the dead-letter topic refused the record whole: the value is empty.' },
+    'dead-letter-value-bytes': text('With dead-letter-value: the size of the body that was left out.'),
+    'dead-letter-value-sha256': text('With dead-letter-value: the SHA-256 of that body (hex), to match it to the delivery.'),
     ...pick(EVENT_HEADERS.properties, ['event-type', 'event-id', 'event-timestamp', 'record-id', 'organization-id', 'received-at']),
-    ...pick(EVENT_HEADERS.properties, ['content-type', 'x-signature', 'traceparent']),
+    ...pick(EVENT_HEADERS.properties, ['content-type', 'x-signature', 'traceparent', 'tracestate']),
   },
 };
 
 /**
  * AsyncAPI 3.0 for what the bridge writes, from schemas/: one channel per
  * type topic, the log topic and the dead-letter topic, each message with its
- * JSON Schema, key and headers. Topic names use the default settings.
+ * JSON Schema, key and headers. The shared shapes are components of their
+ * own, referenced from the payloads. Topic names use the default settings.
  */
 export function asyncApiDocument(schemas: SchemaSet, settings: AsyncApiSettings): Record<string, unknown> {
   const types = [...schemas.events.keys()];
@@ -85,8 +92,16 @@ export function asyncApiDocument(schemas: SchemaSet, settings: AsyncApiSettings)
     };
   };
 
+  // The payloads' `$id`s go: in JSON Schema an `$id` would make the references to components resolve against it.
+  const component = (name: string, node: Record<string, unknown>) => ({ ...node, $ref: `#/components/schemas/${name}` });
+  const shapes: Record<string, unknown> = {};
+  for (const [name, shape] of schemas.shared) {
+    const { $schema: _schema, $id: _id, ...rest } = mapSharedRefs(shape, component);
+    shapes[name] = rest;
+  }
   for (const [type, schema] of schemas.events) {
-    payloads[type] = { schemaFormat: SCHEMA_FORMAT, schema };
+    const { $id: _id, ...payload } = unbundleSchema(schema, component);
+    payloads[type] = { schemaFormat: SCHEMA_FORMAT, schema: payload };
     messages[type] = {
       name: type,
       title: schema.title,
@@ -132,6 +147,7 @@ export function asyncApiDocument(schemas: SchemaSet, settings: AsyncApiSettings)
     components: {
       schemas: {
         ...payloads,
+        ...shapes,
         EventHeaders: EVENT_HEADERS,
         DeadLetterHeaders: DEAD_LETTER_HEADERS,
         DeadLetterBody: { description: 'The request body as received: possibly not JSON, or not a known event.' },

@@ -2,7 +2,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { PoppEnvelope } from '../../generated/events.js';
 import { isDateTime } from './date-time.js';
-import { loadSchemas, type SchemaSet } from './schemas.js';
+import { CATEGORY_KEYWORD, loadSchemas, type SchemaSet } from './schemas.js';
 import { topicForEventType } from './topics.js';
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
@@ -12,6 +12,8 @@ export type Verdict = { ok: true } | { ok: false; reason: 'invalid-envelope' | '
 
 export interface EventCatalogue {
   readonly knownTypes: readonly string[];
+  /** The category of a known type (conversation, analysis, scheduling, workflow, document); undefined for an unknown one. */
+  categoryOf(eventType: string): string | undefined;
   /** Envelope first (so a bad envelope is named as such), then the event type's own schema. */
   check(value: unknown): Verdict;
   topicFor(eventType: string): string;
@@ -23,8 +25,10 @@ const VALID: Verdict = { ok: true };
 /** Compiles every validator once, at start-up, from the files in `schemas/`. */
 export function createCatalogue(options: { schemasDir: string; topicPrefix: string }): EventCatalogue {
   const schemas = loadSchemas(options.schemasDir);
-  const ajv = new Ajv({ allErrors: false, strict: true });
-  addFormats(ajv, ['date-time']);
+  // Strict, but `type: ["string", "null"]` is how the schemas say nullable, and the category is an annotation.
+  const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
+  ajv.addKeyword({ keyword: CATEGORY_KEYWORD, schemaType: 'string' });
+  addFormats(ajv, ['date-time', 'uri']);
   ajv.addFormat('date-time', { type: 'string', validate: isDateTime }); // the same verdicts, several times faster
   const envelope = ajv.compile(schemas.envelope);
   const validators = new Map<string, ValidateFunction>();
@@ -34,6 +38,7 @@ export function createCatalogue(options: { schemasDir: string; topicPrefix: stri
   return {
     knownTypes: [...validators.keys()],
     schemas,
+    categoryOf: (eventType) => schemas.categories.get(eventType),
     check(value) {
       if (!envelope(value)) return { ok: false, reason: 'invalid-envelope', detail: describe(envelope.errors) };
       const type = (value as PoppEnvelope).event;
@@ -60,5 +65,7 @@ function describe(errors: ErrorObject[] | null | undefined): string {
   if (!error) return 'invalid';
   const where = error.instancePath || '(root)';
   const missing = error.keyword === 'required' ? ` (${String(error.params.missingProperty)})` : '';
-  return `${where} ${error.message ?? 'is invalid'}${missing}`.slice(0, 200);
+  // ajv quotes the pattern itself, which says less than this and would fill the detail.
+  const message = error.keyword === 'pattern' ? 'holds a character it may not hold' : (error.message ?? 'is invalid');
+  return `${where} ${message}${missing}`.slice(0, 200);
 }

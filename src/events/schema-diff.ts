@@ -21,7 +21,15 @@ export interface SchemaChange {
  * properties allowed): a property added may clash with what earlier data
  * held under that name, and one removed is no longer constrained.
  */
-export function diffSchemas(before: JsonSchema, after: JsonSchema, field = '(root)'): SchemaChange[] {
+export function diffSchemas(
+  beforeGiven: JsonSchema,
+  afterGiven: JsonSchema,
+  field = '(root)',
+  roots: { before: JsonSchema; after: JsonSchema } = { before: beforeGiven, after: afterGiven },
+): SchemaChange[] {
+  // Shared shapes are bundled under `definitions`: compare what a reference stands for, not the reference.
+  const before = resolve(beforeGiven, roots.before);
+  const after = resolve(afterGiven, roots.after);
   const changes: SchemaChange[] = [];
   const add = (at: string, what: string, ...breaks: Direction[]) => changes.push({ field: at, what, breaks });
 
@@ -44,10 +52,10 @@ export function diffSchemas(before: JsonSchema, after: JsonSchema, field = '(roo
     if (added.length > 0) add(field, `enum values added: ${added.join(', ')}`, 'forward');
   }
 
-  const oldProps = properties(before);
-  const newProps = properties(after);
-  const oldRequired = required(before);
-  const newRequired = required(after);
+  const oldProps = properties(before, roots.before);
+  const newProps = properties(after, roots.after);
+  const oldRequired = required(before, roots.before);
+  const newRequired = required(after, roots.after);
   const child = (name: string) => (field === '(root)' ? name : `${field}.${name}`);
   for (const name of newRequired.filter((n) => !oldRequired.includes(n))) add(child(name), 'required field added', 'backward');
   for (const name of oldRequired.filter((n) => !newRequired.includes(n))) {
@@ -61,9 +69,9 @@ export function diffSchemas(before: JsonSchema, after: JsonSchema, field = '(roo
   }
   for (const [name, schema] of Object.entries(newProps)) {
     const old = oldProps[name];
-    if (old) changes.push(...diffSchemas(old, schema, child(name)));
+    if (old) changes.push(...diffSchemas(old, schema, child(name), roots));
   }
-  if (isSchema(before.items) && isSchema(after.items)) changes.push(...diffSchemas(before.items, after.items, `${field}[]`));
+  if (isSchema(before.items) && isSchema(after.items)) changes.push(...diffSchemas(before.items, after.items, `${field}[]`, roots));
   return changes;
 }
 
@@ -90,12 +98,26 @@ function covers(outer: string[], inner: string[]): boolean {
   return inner.every((type) => outer.includes(type) || (type === 'integer' && outer.includes('number')));
 }
 
-function properties(schema: JsonSchema): Record<string, JsonSchema> {
-  return (isSchema(schema.properties) ? schema.properties : {}) as Record<string, JsonSchema>;
+/** Its own properties and those of the shapes it extends (`allOf`), which an instance must satisfy as well. */
+function properties(schema: JsonSchema, root: JsonSchema): Record<string, JsonSchema> {
+  const own = (isSchema(schema.properties) ? schema.properties : {}) as Record<string, JsonSchema>;
+  return Object.assign({}, ...parts(schema, root).map((part) => properties(part, root)), own);
 }
 
-function required(schema: JsonSchema): string[] {
-  return Array.isArray(schema.required) ? (schema.required as string[]) : [];
+function required(schema: JsonSchema, root: JsonSchema): string[] {
+  const own = Array.isArray(schema.required) ? (schema.required as string[]) : [];
+  return [...new Set([...parts(schema, root).flatMap((part) => required(part, root)), ...own])];
+}
+
+function parts(schema: JsonSchema, root: JsonSchema): JsonSchema[] {
+  return Array.isArray(schema.allOf) ? (schema.allOf as JsonSchema[]).filter(isSchema).map((part) => resolve(part, root)) : [];
+}
+
+function resolve(schema: JsonSchema, root: JsonSchema): JsonSchema {
+  const ref = schema.$ref;
+  if (typeof ref !== 'string' || !ref.startsWith('#/definitions/')) return schema;
+  const target = (root.definitions as Record<string, JsonSchema> | undefined)?.[ref.slice('#/definitions/'.length)];
+  return isSchema(target) ? resolve(target, root) : schema;
 }
 
 function isSchema(value: unknown): value is JsonSchema {

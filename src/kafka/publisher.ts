@@ -1,4 +1,5 @@
-import { BridgeError } from '../errors.js';
+import { BridgeError, KafkaRefusedError } from '../errors.js';
+import { permanentRefusal } from './refusals.js';
 
 export interface OutgoingRecord {
   topic: string;
@@ -16,7 +17,10 @@ export interface TopicBatch {
 export type SendBatch = (batch: TopicBatch[]) => Promise<void>;
 
 export interface Publisher {
-  /** Resolves once Kafka acknowledged every record; rejects with a retriable BridgeError otherwise. */
+  /**
+   * Resolves once Kafka acknowledged every record; rejects with a
+   * KafkaRefusedError when Kafka refused them for good, else with a retriable BridgeError.
+   */
   publish(records: readonly OutgoingRecord[]): Promise<void>;
   /** Waits until nothing is queued or in flight. */
   drain(): Promise<void>;
@@ -42,7 +46,7 @@ interface Waiting {
   keys: readonly string[];
   bytes: number;
   resolve: () => void;
-  reject: (error: BridgeError) => void;
+  reject: (error: BridgeError | KafkaRefusedError) => void;
   timer: NodeJS.Timeout;
   settled: boolean;
 }
@@ -67,7 +71,7 @@ export function createBatchingPublisher(options: PublisherOptions): Publisher {
   let scheduled = false;
   let idle: (() => void)[] = [];
 
-  function settle(entry: Waiting, error?: BridgeError): void {
+  function settle(entry: Waiting, error?: BridgeError | KafkaRefusedError): void {
     if (entry.settled) return;
     entry.settled = true;
     clearTimeout(entry.timer);
@@ -132,18 +136,43 @@ export function createBatchingPublisher(options: PublisherOptions): Publisher {
   function send(batch: Waiting[]): void {
     inFlight++;
     for (const entry of batch) for (const key of entry.keys) busyKeys.set(key, (busyKeys.get(key) ?? 0) + 1);
-    const started = performance.now();
-    const count = batch.reduce((sum, entry) => sum + entry.records.length, 0);
-    options.send(group(batch)).then(
-      () => finish(batch, count, started),
-      (error: unknown) => finish(batch, count, started, new BridgeError('kafka_unavailable', { cause: error })),
-    );
+    void deliver(batch).then(() => finish(batch));
   }
 
-  function finish(batch: Waiting[], count: number, started: number, failure?: BridgeError): void {
-    options.onBatch?.(count, (performance.now() - started) / 1000, !failure);
+  /**
+   * Sends the entries and settles each. When Kafka refuses the batch for good
+   * (one record too large, say), the batch is halved and each half sent in
+   * turn until the refused entries are alone: only they fail, the others are
+   * published. Halves go one after the other, so a key keeps its order; the
+   * keys stay busy until the whole batch is settled.
+   */
+  async function deliver(entries: Waiting[]): Promise<void> {
+    const live = entries.filter((entry) => !entry.settled);
+    if (live.length === 0) return;
+    const started = performance.now();
+    const count = live.reduce((sum, entry) => sum + entry.records.length, 0);
+    try {
+      await options.send(group(live));
+    } catch (error) {
+      options.onBatch?.(count, (performance.now() - started) / 1000, false);
+      const refusal = permanentRefusal(error);
+      if (refusal === undefined || live.length === 1) {
+        const failure = refusal ? new KafkaRefusedError(refusal, { cause: error }) : new BridgeError('kafka_unavailable', { cause: error });
+        for (const entry of live) settle(entry, failure);
+        return;
+      }
+      // Records of the other entries may have landed already (Kafka answers per partition): sent again, they are duplicates.
+      const half = Math.ceil(live.length / 2);
+      await deliver(live.slice(0, half));
+      await deliver(live.slice(half));
+      return;
+    }
+    options.onBatch?.(count, (performance.now() - started) / 1000, true);
+    for (const entry of live) settle(entry);
+  }
+
+  function finish(batch: Waiting[]): void {
     for (const entry of batch) {
-      settle(entry, failure);
       for (const key of entry.keys) {
         const left = (busyKeys.get(key) ?? 1) - 1;
         if (left === 0) busyKeys.delete(key);

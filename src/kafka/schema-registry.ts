@@ -63,17 +63,38 @@ export async function registerSchemas(options: {
   const registered: RegisteredSubject[] = [];
   for (const { topic, eventType, subject } of subjectsOf(options.catalogue, options.logTopic)) {
     const schema = JSON.stringify(options.catalogue.schemas.events.get(eventType));
+    const register = () =>
+      options.registry.register({ type: SchemaType.JSON, schema }, { subject, compatibility: COMPATIBILITY[options.compatibility] });
     try {
-      const { id } = await options.registry.register(
-        { type: SchemaType.JSON, schema },
-        { subject, compatibility: COMPATIBILITY[options.compatibility] },
-      );
+      const { id } = await whileOthersRegister(register);
       registered.push({ topic, eventType, id });
     } catch (error) {
       throw explain(error, subject, options.compatibility);
     }
   }
   return registered;
+}
+
+/**
+ * Instances starting together register the same subjects at the same moment
+ * (52 of them), and two answers mean "another instance is in the middle of
+ * it": the library registers a new subject before it sets its level, so the
+ * other instance may see the registry's default level in between; and a
+ * registry may answer 409 to the second of two simultaneous first versions
+ * (Apicurio does). Both are asked again for a while before they count; an
+ * identical schema then simply gets its id.
+ */
+async function whileOthersRegister<T>(register: () => Promise<T>, attempts = 10, delayMs = 200): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await register();
+    } catch (error) {
+      const { name, status } = error as { name?: string; status?: number };
+      const settling = name === 'ConfluentSchemaRegistryCompatibilityError' || status === 409;
+      if (!settling || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
 }
 
 function explain(error: unknown, subject: string, compatibility: Compatibility): Error {

@@ -63,18 +63,21 @@ export function createTopicEnsurer(admin: Admin, settings: TopicSettings): Topic
    */
   async function waitForLeaders(topics: string[]): Promise<void> {
     const deadline = Date.now() + LEADER_WAIT_MS;
+    // Only the topics not serving yet are asked again: with 28 new topics, asking all of them each round took seconds.
+    let waiting = topics;
     for (;;) {
       try {
-        const metadata = await admin.fetchTopicMetadata({ topics });
-        const led = metadata.topics.every(({ partitions }) => partitions.length > 0 && partitions.every(({ leader }) => leader >= 0));
-        if (led) {
-          for (const topic of topics) await admin.fetchTopicOffsets(topic);
-          return;
-        }
+        const metadata = await admin.fetchTopicMetadata({ topics: waiting });
+        const led = metadata.topics
+          .filter(({ partitions }) => partitions.length > 0 && partitions.every(({ leader }) => leader >= 0))
+          .map(({ name }) => name);
+        const serving = await Promise.all(led.map((topic) => admin.fetchTopicOffsets(topic).then(() => true, lagOr(false))));
+        waiting = waiting.filter((topic) => !led.includes(topic) || !serving[led.indexOf(topic)]);
+        if (waiting.length === 0) return;
       } catch (error) {
         if (!isMetadataLag(error)) throw error;
       }
-      if (Date.now() > deadline) throw new Error(`topics without leaders after ${LEADER_WAIT_MS / 1000} s: ${topics.join(', ')}`);
+      if (Date.now() > deadline) throw new Error(`topics without leaders after ${LEADER_WAIT_MS / 1000} s: ${waiting.join(', ')}`);
       await sleep(100);
     }
   }
@@ -94,6 +97,14 @@ export function createTopicEnsurer(admin: Admin, settings: TopicSettings): Topic
       }
       await Promise.all(waits);
     },
+  };
+}
+
+/** A rejection handler: `value` when the broker's metadata is lagging, else the error again. */
+function lagOr<T>(value: T): (error: unknown) => T {
+  return (error) => {
+    if (isMetadataLag(error)) return value;
+    throw error;
   };
 }
 

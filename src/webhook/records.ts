@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { PoppEnvelope } from '../../generated/events.js';
+import type { DeadLetterReason } from '../errors.js';
 import type { OutgoingRecord } from '../kafka/publisher.js';
 import { plainCodec, type ValueCodec } from '../kafka/registry-codec.js';
+import { isHeaderSafe, printable } from './header-text.js';
 
-export type DeadLetterReason = 'invalid-json' | 'invalid-envelope' | 'schema-violation' | 'unknown-event-type';
+export type { DeadLetterReason } from '../errors.js';
 
 /** What the request itself told us, kept on every record (docs/kafka-contract.md, Headers). */
 export interface Delivery {
@@ -10,7 +13,9 @@ export interface Delivery {
   receivedAt: string;
   contentType: string;
   signature: string;
+  /** Only a valid W3C traceparent, and a bounded tracestate beside it (see trace-context.ts). */
   traceparent: string | undefined;
+  tracestate?: string | undefined;
 }
 
 export const CE_SOURCE = 'urn:popp:webhook';
@@ -48,8 +53,23 @@ export function deadLetterRecord(
   if (known.recordId !== undefined) headers['record-id'] = known.recordId;
   if (known.organizationId !== undefined) headers['organization-id'] = known.organizationId;
   headers['dead-letter-reason'] = reason;
-  headers['dead-letter-detail'] = detail.slice(0, 200);
+  headers['dead-letter-detail'] = printable(detail.slice(0, 200));
   return { topic, key: known.recordId ?? null, value: delivery.body, headers };
+}
+
+/**
+ * The same dead letter without its value, for a topic that refused it whole:
+ * the headers say so, how many bytes the body had and their SHA-256, so the
+ * delivery can still be matched to what Popp sent.
+ */
+export function withoutValue(record: OutgoingRecord): OutgoingRecord {
+  const headers = {
+    ...record.headers,
+    'dead-letter-value': 'omitted',
+    'dead-letter-value-bytes': String(record.value.length),
+    'dead-letter-value-sha256': createHash('sha256').update(record.value).digest('hex'),
+  };
+  return { ...record, value: Buffer.alloc(0), headers };
 }
 
 function eventHeaders(event: PoppEnvelope, delivery: Delivery): Record<string, string> {
@@ -77,12 +97,13 @@ function deliveryHeaders(delivery: Delivery): Record<string, string> {
     'x-signature': delivery.signature,
   };
   if (delivery.traceparent) headers.traceparent = delivery.traceparent;
+  if (delivery.tracestate) headers.tracestate = delivery.tracestate;
   return headers;
 }
 
 type KnownFields = { event?: string; eventId?: string; eventTimestamp?: string; recordId?: string; organizationId?: string };
 
-/** The envelope fields that are present and are strings; nothing else is trusted. */
+/** The envelope fields that are present and pass the envelope's own bounds for ids; nothing else is trusted. */
 function partialEnvelope(value: unknown): KnownFields {
   if (!isObject(value)) return {};
   const data = isObject(value.data) ? value.data : {};
@@ -100,5 +121,5 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length <= 1_000 ? value : undefined;
+  return typeof value === 'string' && isHeaderSafe(value) ? value : undefined;
 }

@@ -101,6 +101,7 @@ function recordsFor(
     contentType: headers['content-type'] ?? 'application/json',
     signature: headers['x-signature'] ?? '',
     traceparent: headers.traceparent,
+    tracestate: headers.tracestate,
   };
   const records = eventRecords(event, delivery, { type: deps.catalogue.topicFor(event.event), log: deps.logTopic }, deps.codec);
   // The type and log records keep sharing one headers object (encoded once per request).

@@ -1,13 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PoppEnvelope } from '../../generated/events.js';
-import { BridgeError } from '../errors.js';
+import { BridgeError, KafkaRefusedError } from '../errors.js';
 import type { EventCatalogue } from '../events/catalogue.js';
 import type { Publisher } from '../kafka/publisher.js';
 import type { ValueCodec } from '../kafka/registry-codec.js';
 import type { Metrics } from '../metrics.js';
-import type { Dedupe } from './dedupe.js';
+import type { Dedupe, DedupeOutcome } from './dedupe.js';
 import { parseJson } from './parse.js';
-import { type DeadLetterReason, type Delivery, deadLetterRecord, eventRecords } from './records.js';
+import { type DeadLetterReason, type Delivery, deadLetterRecord, eventRecords, withoutValue } from './records.js';
+import { traceContext } from './trace-context.js';
 
 export interface WebhookDeps {
   verify: (body: Buffer, signature: string | undefined) => boolean;
@@ -44,7 +45,14 @@ export function registerWebhookRoute(app: FastifyInstance, deps: WebhookDeps): v
     if (publishUnknown) await deps.ensureTopics([topic]);
     // Records are built only when this delivery is the one that publishes: a duplicate costs no encoding.
     const publish = () => deps.publisher.publish(eventRecords(event, delivery, { type: topic, log: deps.topics.log }, deps.codec));
-    const status = await deps.dedupe.once(event.eventId, publish);
+    let status: DedupeOutcome;
+    try {
+      status = await deps.dedupe.once(event.eventId, publish);
+    } catch (error) {
+      // Kafka refused the records for good (too large for the topic, say): a 503 would have Popp retry for ever.
+      if (error instanceof KafkaRefusedError) return deadLetter(reply, delivery, 'rejected-by-kafka', error.message, event);
+      throw error;
+    }
 
     deps.metrics.webhook(status, event.event);
     request.log.debug({ eventId: event.eventId, eventType: event.event, status }, 'webhook');
@@ -59,7 +67,13 @@ export function registerWebhookRoute(app: FastifyInstance, deps: WebhookDeps): v
     parsed: unknown,
   ): Promise<FastifyReply> {
     const record = deadLetterRecord(deps.topics.deadLetter, delivery, reason, detail, parsed);
-    await deps.publisher.publish([record]);
+    try {
+      await deps.publisher.publish([record]);
+    } catch (error) {
+      if (!(error instanceof KafkaRefusedError)) throw error;
+      // The dead-letter topic refused it too (too large for it): keep the delivery's headers and the body's size and hash.
+      await deps.publisher.publish([withoutValue(record)]);
+    }
     deps.metrics.webhook('dead-lettered', record.headers['event-type']);
     deps.metrics.deadLetter(reason);
     reply.log.warn({ reason, detail, eventId: record.headers['event-id'] }, 'webhook dead-lettered');
@@ -73,14 +87,20 @@ function readDelivery(request: FastifyRequest, now: Date): Delivery {
   if (!Buffer.isBuffer(request.body) && !contentType?.toLowerCase().startsWith('application/json')) {
     throw new BridgeError('unsupported_media_type');
   }
+  const trace = traceContext(firstHeader(request, 'traceparent'), firstHeader(request, 'tracestate'));
   return {
     body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
     receivedAt: now.toISOString(),
-    contentType: contentType ?? 'application/json',
-    signature: firstHeader(request, 'x-signature') ?? '',
-    traceparent: firstHeader(request, 'traceparent'),
+    // Headers are not signed: only what is bounded and printable is copied onto the records.
+    contentType: contentType && PRINTABLE_HEADER.test(contentType) ? contentType : 'application/json',
+    // Surrounding whitespace is not part of the signature (and would be an unbounded header).
+    signature: (firstHeader(request, 'x-signature') ?? '').trim(),
+    traceparent: trace.traceparent,
+    tracestate: trace.tracestate,
   };
 }
+
+const PRINTABLE_HEADER = /^[\x20-\x7e]{1,256}$/;
 
 function firstHeader(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];

@@ -17,7 +17,8 @@ const run = promisify(execFile);
 /** The parts of the project that `npm run generate` reads and writes, in a temporary folder. */
 function copyProject(): string {
   const root = mkdtempSync(join(tmpdir(), 'popp-bridge-copy-'));
-  for (const path of ['package.json', 'tsconfig.json', 'src', 'scripts', 'schemas', 'generated']) {
+  // README.md too: `npm run generate` also writes its configuration table.
+  for (const path of ['package.json', 'tsconfig.json', 'README.md', 'src', 'scripts', 'schemas', 'generated']) {
     cpSync(join(projectRoot, path), join(root, path), { recursive: true });
   }
   symlinkSync(join(projectRoot, 'node_modules'), join(root, 'node_modules'), 'dir');

@@ -60,7 +60,7 @@ describe('the console in headless Chromium, against a real bridge and broker', (
     const url = `${bridge.bridge.url}${WEBHOOK_PATH}`;
     // `trigger` for every type the catalogue knows, then a type it does not know yet (dead-lettered) and a bad signature (refused).
     for (const eventType of catalogue.knownTypes) {
-      await trigger({ eventType, count: 3, recordId: undefined, url, secret: SECRET, catalogue, print: () => {} });
+      await trigger({ eventTypes: [eventType], count: 3, recordId: undefined, url, secret: SECRET, catalogue, print: () => {} });
     }
     for (const n of [1, 2, 3]) expect((await bridge.post(interview(`${prefix}interview-${n}`))).status).toBe(202);
     expect((await bridge.post(documentUploaded(), { 'x-signature': 'wrong' })).status).toBe(401);

@@ -9,7 +9,7 @@ import { loadConfig } from '../../src/config.js';
 import { startTestBridge, type TestBridge } from '../support/bridge.js';
 import { produce, uniqueGroup } from '../support/consumer.js';
 import { conversation } from '../support/events.js';
-import { upload } from '../support/examples.js';
+import { eventOf, minute, upload } from '../support/examples.js';
 import { testKafka, uniquePrefix } from '../support/kafka.js';
 
 const brokers = inject('kafkaBrokers');
@@ -111,5 +111,141 @@ describe('examples/conversation-timeline', () => {
       await consumer.stop();
       db.close();
     }
+  });
+});
+
+describe('examples/conversation-timeline, the whole lifecycle', () => {
+  let bridge: TestBridge;
+  let dir: string;
+
+  beforeAll(async () => {
+    bridge = await startTestBridge(brokers, uniquePrefix('lifecycle'));
+    dir = mkdtempSync(join(tmpdir(), 'popp-lifecycle-'));
+  });
+  afterAll(async () => {
+    await bridge?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('folds queued, started, needs review, max nudges, opted out, failed starts, completions with their screening, and documents', async () => {
+    const started = {
+      conversationStatus: 'ONGOING',
+      candidateId: 'cand_abc123',
+      externalId: 'candidate-123',
+      externalCampaignId: 'campaign-456',
+    };
+    const events = [
+      eventOf('CONVERSATION_QUEUED', 'conv_passed', 1),
+      eventOf('CONVERSATION_STARTED', 'conv_passed', 2, { ...started, participantFirstName: 'John', participantLastName: 'Doe' }),
+      { ...upload('conv_passed', 'att_licence', { classifiedDocumentType: 'driving_licence' }), eventTimestamp: minute(3) },
+      eventOf('CONVERSATION_COMPLETED', 'conv_passed', 9, {
+        conversationStatus: 'COMPLETED_SCREENING_PASSED',
+        scorecardTotalValue: 82,
+        externalId: 'candidate-123',
+        participantFirsName: 'John',
+        screeningQuestionsOutcome: [
+          { questionOutcome: 'PASSED', screeningQuestion: 'Do you hold a valid driving licence?', responseSummary: 'Yes, since 2015.' },
+          { questionOutcome: 'PASSED', screeningQuestion: 'Can you work weekends?', responseSummary: 'Every other weekend.' },
+        ],
+      }),
+      eventOf('CONVERSATION_STARTED', 'conv_failed', 2),
+      eventOf('CONVERSATION_NEEDS_REVIEW', 'conv_failed', 5),
+      eventOf('CONVERSATION_COMPLETED', 'conv_failed', 8, {
+        conversationStatus: 'COMPLETED_SCREENING_FAILED',
+        scorecardTotalValue: null,
+        externalId: null,
+        // A questionOutcome Popp does not document yet still passes, and is kept as sent.
+        screeningQuestionsOutcome: [{ questionOutcome: 'FAILED', screeningQuestion: 'Right to work?' }, { questionOutcome: 'SKIPPED' }],
+      }),
+      // Popp's documents guide completes with COMPLETED, a status its status list lacks: no screening outcome.
+      eventOf('CONVERSATION_STARTED', 'conv_bare', 2),
+      eventOf('CONVERSATION_COMPLETED', 'conv_bare', 7, { externalId: 'candidate-789', conversationStatus: 'COMPLETED' }),
+      eventOf('CONVERSATION_QUEUED', 'conv_optout', 1),
+      eventOf('CONVERSATION_STARTED', 'conv_optout', 2),
+      eventOf('CONVERSATION_OPTED_OUT', 'conv_optout', 3),
+      eventOf('CONVERSATION_QUEUED', 'conv_nostart', 1),
+      eventOf('START_CONVERSATION_FAILED', 'conv_nostart', 2),
+      eventOf('START_CONVERSATION_FAILED', 'conv_retried', 2),
+      eventOf('CONVERSATION_STARTED', 'conv_retried', 4),
+      eventOf('CONVERSATION_STARTED', 'conv_silent', 2),
+      eventOf('CONVERSATION_MAX_NUDGES_REACHED', 'conv_silent', 30),
+      // A QUEUED that Popp delivers after the start records its time without moving the status back.
+      eventOf('CONVERSATION_STARTED', 'conv_late', 2),
+      eventOf('CONVERSATION_QUEUED', 'conv_late', 1),
+    ];
+    for (const event of events) expect((await bridge.post(event)).status).toBe(200);
+
+    const config = loadConfig({ TOPIC_PREFIX: bridge.prefix });
+    const settings: TimelineSettings = {
+      config,
+      brokers,
+      dbPath: join(dir, 'timeline.sqlite'),
+      baseGroup: uniqueGroup('lifecycle'),
+      signals: [],
+    };
+    const { consumer, db } = await startTimeline(settings);
+    let state: ReturnType<typeof db.all>;
+    try {
+      await consumer.caughtUp();
+      expect(consumer.stats()).toMatchObject({ handled: events.length, duplicates: 0, skipped: 0, deadLettered: 0 });
+      state = db.all();
+    } finally {
+      await consumer.stop();
+      db.close();
+    }
+
+    const byId = new Map(state.map((t) => [t.recordId, t]));
+    expect(state.map((t) => [t.recordId, t.status, t.conversationStatus, t.events])).toEqual([
+      ['conv_bare', 'completed', 'COMPLETED', 2],
+      ['conv_failed', 'completed', 'COMPLETED_SCREENING_FAILED', 3],
+      ['conv_late', 'started', null, 2],
+      ['conv_nostart', 'failed-to-start', null, 2],
+      ['conv_optout', 'opted-out', null, 3],
+      ['conv_passed', 'completed', 'COMPLETED_SCREENING_PASSED', 4],
+      ['conv_retried', 'started', null, 2],
+      ['conv_silent', 'max-nudges-reached', null, 2],
+    ]);
+    expect(byId.get('conv_passed')).toMatchObject({
+      candidateId: 'cand_abc123',
+      externalId: 'candidate-123',
+      externalCampaignId: 'campaign-456',
+      queuedAt: minute(1),
+      startedAt: minute(2),
+      completedAt: minute(9),
+      lastEventAt: minute(9),
+      screening: {
+        outcome: 'passed',
+        scorecardTotalValue: 82,
+        answers: [
+          { question: 'Do you hold a valid driving licence?', outcome: 'PASSED', summary: 'Yes, since 2015.' },
+          { question: 'Can you work weekends?', outcome: 'PASSED', summary: 'Every other weekend.' },
+        ],
+      },
+    });
+    expect(byId.get('conv_passed')?.documents.map((d) => [d.attachmentId, d.documentType])).toEqual([['att_licence', 'driving_licence']]);
+    expect(byId.get('conv_failed')).toMatchObject({
+      needsReviewAt: minute(5),
+      externalId: null,
+      screening: {
+        outcome: 'failed',
+        scorecardTotalValue: null,
+        answers: [
+          { question: 'Right to work?', outcome: 'FAILED', summary: null },
+          { question: null, outcome: 'SKIPPED', summary: null },
+        ],
+      },
+    });
+    expect(byId.get('conv_bare')).toMatchObject({ externalId: 'candidate-789', screening: null, completedAt: minute(7) });
+    expect(byId.get('conv_optout')).toMatchObject({ queuedAt: minute(1), startedAt: minute(2), optedOutAt: minute(3) });
+    expect(byId.get('conv_nostart')).toMatchObject({ startedAt: null, failedToStartAt: minute(2) });
+    expect(byId.get('conv_retried')).toMatchObject({ failedToStartAt: minute(2), startedAt: minute(4) });
+    expect(byId.get('conv_silent')).toMatchObject({ maxNudgesReachedAt: minute(30) });
+    expect(byId.get('conv_late')).toMatchObject({ queuedAt: minute(1), startedAt: minute(2), lastEventAt: minute(2) });
+
+    const rebuilt = await rebuildTimeline(settings);
+    expect(rebuilt.stats).toMatchObject({ handled: events.length, duplicates: 0 });
+    const afterRebuild = openTimelineDb(settings.dbPath);
+    expect(afterRebuild.all()).toEqual(state);
+    afterRebuild.close();
   });
 });

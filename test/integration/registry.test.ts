@@ -1,8 +1,10 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createCatalogue } from '../../src/events/catalogue.js';
 import { loadSchemas } from '../../src/events/schemas.js';
 import { WIRE_CONTENT_TYPE } from '../../src/kafka/registry-codec.js';
+import { createRegistryClient, registerSchemas } from '../../src/kafka/schema-registry.js';
 import { schemasDir } from '../../src/paths.js';
 import { startTestBridge, type TestBridge } from '../support/bridge.js';
 import { conversation, documentUploaded } from '../support/events.js';
@@ -102,5 +104,24 @@ describe('a schema registry that is down', () => {
       await bridge?.close();
       await gate.close();
     }
+  });
+});
+
+describe('several instances starting together in registry mode', () => {
+  it('all register every subject and get the same ids, though each saw the others half-way through', async () => {
+    const prefix = uniquePrefix('registry-race');
+    const catalogue = createCatalogue({ schemasDir, topicPrefix: prefix });
+    const register = () =>
+      registerSchemas({
+        registry: createRegistryClient({ url: registryUrl, username: undefined, password: undefined }),
+        catalogue,
+        logTopic: `${prefix}events`,
+        compatibility: 'FORWARD',
+      });
+    const [first, ...others] = await Promise.all([register(), register(), register()]);
+    expect(first).toHaveLength(52);
+    for (const other of others) expect(other).toEqual(first);
+    const config = await registryGet<{ compatibilityLevel: string }>(registryUrl, `/config/${prefix}events-WORKFLOW_PUBLISHED`);
+    expect(config?.compatibilityLevel).toBe('FORWARD');
   });
 });

@@ -7,7 +7,7 @@ import { checkCompatibility, describeVerdicts } from '../../src/events/compatibi
 import { createRegistryClient, registerSchemas } from '../../src/kafka/schema-registry.js';
 import { projectRoot, schemasDir } from '../../src/paths.js';
 import { uniquePrefix } from '../support/kafka.js';
-import { copySchemas, dataOf, editEventSchema } from '../support/schemas.js';
+import { copySchemas, dataOf, editEventSchema, editSharedSchema } from '../support/schemas.js';
 
 const registryUrl = inject('schemaRegistryUrl');
 
@@ -37,7 +37,10 @@ describe('npm run schemas:check against a real registry', () => {
   });
 
   it('passes the schemas as registered, and an added optional field', async () => {
-    expect((await check(prefix, schemasDir)).ok).toBe(true);
+    const asRegistered = await check(prefix, schemasDir);
+    expect(asRegistered.ok).toBe(true);
+    // Every documented type, on its own topic and on the log topic.
+    expect(asRegistered.lines.filter((line) => line.startsWith('ok    ') && line.includes('compatible under FORWARD'))).toHaveLength(52);
     const dir = copySchemas();
     editEventSchema(dir, 'DOCUMENT_UPLOADED', (schema) => {
       dataOf(schema).properties.pageCount = { type: 'integer', minimum: 0 };
@@ -69,6 +72,28 @@ describe('npm run schemas:check against a real registry', () => {
     const result = await check(prefix, dir);
     expect(result.ok).toBe(false);
     expect(result.lines).toContain('        DOCUMENT_UPLOADED data.fileName: type changed from string to integer');
+  });
+
+  it('fails on a changed type in a shared shape, naming every event type that uses it and the field', async () => {
+    const dir = copySchemas();
+    editSharedSchema(dir, 'MeetingDetails', (schema) => {
+      schema.properties.videoConference = { type: 'string' };
+    });
+    const result = await check(prefix, dir);
+    expect(result.ok).toBe(false);
+    const failing = new Set(result.lines.filter((line) => line.startsWith('FAIL')).map((line) => line.split(' ')[2]));
+    expect([...failing].sort()).toEqual([
+      'CALENDAR_AVAILABILITY_NOT_FOUND',
+      'CALENDAR_MEETING_CANCELLED',
+      'CALENDAR_MEETING_RESCHEDULED',
+      'CALENDAR_MEETING_SCHEDULED',
+      'CALENDAR_MEETING_UPDATED',
+      'CALENDAR_MORE_TIME_REQUESTED',
+      'CALENDAR_NOTE_TAKER_COMPLETED',
+    ]);
+    expect(result.lines).toContain(
+      '        CALENDAR_MEETING_SCHEDULED data.meetingDetails.videoConference: type changed from boolean to string',
+    );
   });
 
   it('exits 1 from the npm script with the field in its output, for the pipeline', async () => {

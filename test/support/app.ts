@@ -9,6 +9,14 @@ import { createMemorySeenStore } from '../../src/webhook/memory-seen-store.js';
 import { createSignatureVerifier } from '../../src/webhook/verify.js';
 import { SECRET } from './events.js';
 
+let catalogue: ReturnType<typeof createCatalogue> | undefined;
+
+/** Compiled once per test file: the catalogue never changes, and compiling every schema takes a noticeable fraction of a second. */
+function sharedCatalogue() {
+  catalogue ??= createCatalogue({ schemasDir, topicPrefix: 'popp.' });
+  return catalogue;
+}
+
 export interface InMemoryApp {
   app: FastifyInstance;
   /** Every record the app handed to its publisher, in order. */
@@ -33,7 +41,7 @@ export function inMemoryApp(
   };
   const app = buildApp({
     verify: createSignatureVerifier([SECRET]),
-    catalogue: createCatalogue({ schemasDir, topicPrefix: 'popp.' }),
+    catalogue: sharedCatalogue(),
     dedupe: createDedupe(createMemorySeenStore({ ttlMs: 60_000, maxEntries: 10_000 })),
     publisher,
     ensureTopics: async () => {},

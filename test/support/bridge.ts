@@ -1,5 +1,8 @@
 import type { Logger } from 'pino';
 import { loadConfig } from '../../src/config.js';
+import { loadSchemas } from '../../src/events/schemas.js';
+import { topicForEventType } from '../../src/events/topics.js';
+import { schemasDir } from '../../src/paths.js';
 import { type Bridge, startBridge } from '../../src/server.js';
 import { SECRET, signed } from './events.js';
 
@@ -31,7 +34,7 @@ export async function startTestBridge(
     ...env,
   });
   const bridge = await startBridge({ config, brokers, secrets: config.secrets, ...extra });
-  const typeTopics = ['conversation.started', 'conversation.completed', 'document.uploaded'].map((name) => prefix + name);
+  const typeTopics = [...loadSchemas(extra.schemasDir ?? schemasDir).events.keys()].map((type) => topicForEventType(prefix, type));
   return {
     bridge,
     prefix,

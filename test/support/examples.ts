@@ -67,3 +67,39 @@ export function upload(recordId: string, attachmentId = `att_${randomUUID().slic
   const event = documentUploaded({ recordId });
   return { ...event, data: { ...event.data, attachmentId, fileName: `${attachmentId}.pdf`, ...extra } };
 }
+
+/** `2024-01-15T10:<minute>:00.000Z`: events of one record stamped in the order of the story a test tells. */
+export const minute = (n: number) => `2024-01-15T10:${String(n).padStart(2, '0')}:00.000Z`;
+
+/** An event of any type for one record, stamped at `minute(at)`, with the given data besides the standard fields. */
+export function eventOf(type: string, recordId: string, at: number, data: Record<string, unknown> = {}) {
+  return {
+    event: type,
+    eventId: randomUUID(),
+    eventTimestamp: minute(at),
+    data: { recordId, organizationId: 'org_xyz789', ...data },
+  };
+}
+
+/** A scheduling event of one booking whose meeting starts at `start` and lasts 30 minutes. */
+export function bookingEvent(type: string, bookingId: string, at: number, start: string, extra: Record<string, unknown> = {}) {
+  const end = new Date(Date.parse(start) + 30 * 60_000).toISOString();
+  return eventOf(type, bookingId, at, {
+    conversationId: `conv_of_${bookingId}`,
+    externalConversationId: `conversation-${bookingId}`,
+    externalCampaignId: 'campaign-456',
+    meetingDetails: {
+      title: 'Interview with John Doe',
+      startDateTime: start,
+      endDateTime: end,
+      timezone: 'America/New_York',
+      videoConference: true,
+      meetingUrl: `https://meet.example.com/${bookingId}`,
+      participants: [
+        { email: 'john.doe@example.com', name: 'John Doe' },
+        { email: 'jane.smith@example.com', name: 'Jane Smith' },
+      ],
+    },
+    ...extra,
+  });
+}

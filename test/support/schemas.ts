@@ -23,6 +23,18 @@ export function editEventSchema(
   writeFileSync(file, `${JSON.stringify(schema, null, 2)}\n`);
 }
 
+/** Rewrites one shared shape (`shared/<Name>.json`) of a copied schemas/ folder. */
+export function editSharedSchema(
+  dir: string,
+  name: string,
+  edit: (schema: JsonSchema & { properties: Record<string, JsonSchema> }) => void,
+): void {
+  const file = join(dir, 'shared', `${name}.json`);
+  const schema = JSON.parse(readFileSync(file, 'utf8'));
+  edit(schema);
+  writeFileSync(file, `${JSON.stringify(schema, null, 2)}\n`);
+}
+
 /** The `data` object schema of an event schema. */
 export function dataOf(schema: { properties: Record<string, JsonSchema> }): { properties: Record<string, JsonSchema>; required: string[] } {
   return schema.properties.data as unknown as { properties: Record<string, JsonSchema>; required: string[] };
@@ -35,6 +47,7 @@ export function newEventSchema(eventType: string, title: string): JsonSchema {
     $id: `urn:popp-bridge:schema:${eventType}`,
     title: `${title}Event`,
     description: 'Added by a test.',
+    'x-category': 'scheduling',
     type: 'object',
     required: ['event', 'eventId', 'eventTimestamp', 'data'],
     properties: {

@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { type AsyncAPIDocumentInterface, DiagnosticSeverity, Parser } from '@asyncapi/parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { loadSchemas } from '../../src/events/schemas.js';
+import { type JsonSchema, loadSchemas } from '../../src/events/schemas.js';
 import { topicForEventType } from '../../src/events/topics.js';
 import { projectRoot, schemasDir } from '../../src/paths.js';
 
 const { topics } = loadConfig({});
-const { events } = loadSchemas(schemasDir);
+const { events, shared } = loadSchemas(schemasDir);
 
 describe('generated/asyncapi.yaml', () => {
   let document: AsyncAPIDocumentInterface;
@@ -45,8 +45,18 @@ describe('generated/asyncapi.yaml', () => {
       expect(messages.map((m) => m.id())).toEqual([type]);
       const payload = messages[0]?.payload()?.json() as { schemaFormat?: string; schema?: unknown } | undefined;
       expect(payload?.schemaFormat).toBe('application/schema+json;version=draft-07');
-      expect(withoutParserKeys(payload?.schema)).toEqual(schema);
+      // The parser resolves references: the payload reads as the schema with its shared shapes inlined.
+      expect(withoutParserKeys(payload?.schema)).toEqual(inlined(schema));
     }
+  });
+
+  it('holds each shared shape once, as a reusable component that the payloads reference', () => {
+    const raw = readFileSync(join(projectRoot, 'generated', 'asyncapi.yaml'), 'utf8');
+    for (const name of shared.keys()) {
+      expect(document.components().schemas().has(name), name).toBe(true);
+      expect(raw).toContain(`$ref: "#/components/schemas/${name}"`);
+    }
+    expect(raw).not.toContain('#/definitions/');
   });
 
   it('carries every event type on the log topic and the dead letters on theirs', () => {
@@ -86,4 +96,21 @@ function withoutParserKeys(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
   const kept = Object.entries(value).filter(([key]) => !key.startsWith('x-parser-'));
   return Object.fromEntries(kept.map(([key, inner]) => [key, withoutParserKeys(inner)]));
+}
+
+/**
+ * A bundled event schema without `$id` and with each `#/definitions/<Name>`
+ * reference replaced by the shape itself (draft-07 ignores what stands beside a `$ref`, and so does the parser).
+ */
+function inlined(schema: JsonSchema): unknown {
+  const { $id: _id, definitions = {}, ...rest } = schema as JsonSchema & { definitions?: Record<string, JsonSchema> };
+  const visit = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(visit);
+    if (typeof value !== 'object' || value === null) return value;
+    const { $ref, ...siblings } = value as JsonSchema;
+    const target = typeof $ref === 'string' ? definitions[$ref.replace('#/definitions/', '')] : undefined;
+    const own = Object.fromEntries(Object.entries(siblings).map(([key, inner]) => [key, visit(inner)]));
+    return target ? visit(target) : { ...(typeof $ref === 'string' && { $ref }), ...own };
+  };
+  return visit(rest);
 }

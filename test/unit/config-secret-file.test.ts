@@ -62,7 +62,7 @@ describe('POPP_WEBHOOK_SECRET_FILE', () => {
 describe('shutdown and backpressure settings', () => {
   it('have bounded defaults and read their variables', () => {
     expect(loadConfig({})).toMatchObject({
-      limits: { maxInFlightRequests: 5_000, maxEventLoopDelayMs: 1_000 },
+      limits: { maxInFlightRequests: 5_000, maxUnverifiedRequests: 1_000, maxEventLoopDelayMs: 1_000, requestTimeoutMs: 10_000 },
       shutdown: { drainMs: 5_000, timeoutMs: 30_000 },
     });
     const config = loadConfig({
@@ -70,9 +70,11 @@ describe('shutdown and backpressure settings', () => {
       SHUTDOWN_TIMEOUT_MS: '2000',
       MAX_IN_FLIGHT_REQUESTS: '10',
       MAX_EVENT_LOOP_DELAY_MS: '50',
+      MAX_UNVERIFIED_REQUESTS: '3',
+      REQUEST_TIMEOUT_MS: '1500',
     });
     expect(config.shutdown).toEqual({ drainMs: 0, timeoutMs: 2_000 });
-    expect(config.limits).toEqual({ maxInFlightRequests: 10, maxEventLoopDelayMs: 50 });
+    expect(config.limits).toEqual({ maxInFlightRequests: 10, maxUnverifiedRequests: 3, maxEventLoopDelayMs: 50, requestTimeoutMs: 1_500 });
   });
 
   it('stops on a zero in-flight bound', () => {

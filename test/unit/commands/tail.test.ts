@@ -52,9 +52,10 @@ describe('the lines of popp-bridge tail', () => {
   });
 
   it('escapes control characters from payloads, so an event cannot drive the terminal', () => {
-    const event = documentUploaded({ recordId: 'conv_\u001b[2J' });
-    const line = formatRecord(record(json({ ...event, data: { ...event.data, fileName: 'a\u009b31mb' } })), catalogue, true);
-    expect(line).toContain('"conv_\\u001b[2J"');
+    const event = documentUploaded();
+    const data = { ...event.data, attachmentId: 'att_\u001b[2J', fileName: 'a\u009b31mb' };
+    const line = formatRecord(record(json({ ...event, data })), catalogue, true);
+    expect(line).toContain('"att_\\u001b[2J"');
     expect(line).toContain('fileName="a\\u009b31mb"');
     expect(controlCharacters(line)).toEqual([]);
   });

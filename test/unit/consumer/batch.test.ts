@@ -9,7 +9,9 @@ import type { OutgoingRecord } from '../../../src/kafka/publisher.js';
 import { schemasDir } from '../../../src/paths.js';
 import { documentUploaded } from '../../support/events.js';
 
-const decode = createDecoder(createCatalogue({ schemasDir, topicPrefix: 'p.' }));
+const catalogue = createCatalogue({ schemasDir, topicPrefix: 'p.' });
+const decode = createDecoder(catalogue);
+const categoryOf = catalogue.categoryOf;
 
 function records(values: unknown[]): IncomingRecord[] {
   return values.map((value, offset) => ({
@@ -42,6 +44,7 @@ function handlerFor(handlers: Handlers, options: { store?: IdempotencyStore; sig
   const processor = createProcessor({
     groupId: 'svc',
     handlers,
+    categoryOf,
     decode,
     idempotency: options.store,
     retry: { attempts: 3, initialDelayMs: 1, maxDelayMs: 1 },
@@ -184,6 +187,7 @@ describe('handling a batch of records', () => {
     const processor = createProcessor({
       groupId: 'svc',
       handlers: { DOCUMENT_UPLOADED: () => {} },
+      categoryOf,
       decode,
       retry: { attempts: 1, initialDelayMs: 1, maxDelayMs: 1 },
       deadLetterTopic: 'dl',

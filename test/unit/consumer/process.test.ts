@@ -8,7 +8,8 @@ import type { OutgoingRecord } from '../../../src/kafka/publisher.js';
 import { schemasDir } from '../../../src/paths.js';
 import { conversation, documentUploaded } from '../../support/events.js';
 
-const decode = createDecoder(createCatalogue({ schemasDir, topicPrefix: 'p.' }));
+const catalogue = createCatalogue({ schemasDir, topicPrefix: 'p.' });
+const decode = createDecoder(catalogue);
 const running = () => new AbortController().signal;
 
 function record(value: unknown, offset = '7'): IncomingRecord {
@@ -21,6 +22,7 @@ function processor(handlers: Handlers, extra: Partial<ProcessorOptions> = {}) {
   const p = createProcessor({
     groupId: 'svc',
     handlers,
+    categoryOf: catalogue.categoryOf,
     decode,
     retry: { attempts: 3, initialDelayMs: 1, maxDelayMs: 1 },
     deadLetterTopic: 'p.dead-letter.svc',
@@ -41,6 +43,22 @@ describe('processing one record', () => {
     });
     expect(await p.process(record(event), running())).toBe('handled');
     expect(seen).toEqual([['DOCUMENT_UPLOADED', 'cv.pdf', 'conv_1', 2, '7', 'h-1']]);
+  });
+
+  it("gives a category's handler every event of that category, and lets a type's own handler win over it", async () => {
+    const seen: string[] = [];
+    const { p } = processor({
+      conversation: (e) => {
+        seen.push(`conversation:${e.type}`);
+        // Narrowed on the type, within the category.
+        if (e.type === 'CONVERSATION_STARTED') expect(e.data.conversationStatus).toBeUndefined();
+      },
+      CONVERSATION_COMPLETED: (e) => void seen.push(`own:${e.type}`),
+    });
+    expect(await p.process(record(conversation('CONVERSATION_STARTED', 'conv_1')), running())).toBe('handled');
+    expect(await p.process(record(conversation('CONVERSATION_COMPLETED', 'conv_1')), running())).toBe('handled');
+    expect(await p.process(record(documentUploaded()), running())).toBe('skipped');
+    expect(seen).toEqual(['conversation:CONVERSATION_STARTED', 'own:CONVERSATION_COMPLETED']);
   });
 
   it('handles a record once when the handler fails twice then succeeds', async () => {

@@ -2,13 +2,16 @@ import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type {
+  CalendarMeetingScheduledData,
   ConversationStartedData,
   DocumentUploadedData,
   DocumentUploadedEvent,
   EventType,
+  EventTypeIn,
+  MeetingDetails,
   PoppEvent,
 } from '../../../generated/events.js';
-import { type AnyConsumedEvent, type ConsumedEvent, defineHandlers } from '../../../src/consumer/index.js';
+import { type AnyConsumedEvent, type ConsumedEvent, type ConsumedEventIn, defineHandlers } from '../../../src/consumer/index.js';
 import { projectRoot } from '../../../src/paths.js';
 
 const use = (_value: unknown) => {};
@@ -46,6 +49,28 @@ describe('the typed handler map', () => {
       }
     };
     expectTypeOf(label).parameter(0).toHaveProperty('event').toEqualTypeOf<PoppEvent>();
+  });
+
+  it('gives a category handler the union of its types, narrowed on the type', () => {
+    const handlers = defineHandlers({
+      scheduling: (event) => {
+        expectTypeOf(event).toEqualTypeOf<ConsumedEventIn<'scheduling'>>();
+        expectTypeOf(event.type).toEqualTypeOf<EventTypeIn<'scheduling'>>();
+        if (event.type === 'CALENDAR_MEETING_SCHEDULED') {
+          expectTypeOf(event.data).toEqualTypeOf<CalendarMeetingScheduledData>();
+          expectTypeOf(event.data.meetingDetails).toEqualTypeOf<MeetingDetails>();
+        }
+        // @ts-expect-error DOCUMENT_UPLOADED is not a scheduling event
+        if (event.type === 'DOCUMENT_UPLOADED') use(event);
+      },
+      DOCUMENT_UPLOADED: (event) => {
+        expectTypeOf(event.type).toEqualTypeOf<'DOCUMENT_UPLOADED'>();
+      },
+    });
+    expectTypeOf<EventTypeIn<'document'>>().toEqualTypeOf<'DOCUMENT_UPLOADED'>();
+    expect(Object.keys(handlers)).toEqual(['scheduling', 'DOCUMENT_UPLOADED']);
+    // @ts-expect-error no such category
+    defineHandlers({ calendar: () => {} });
   });
 
   it('rejects, at compile time, a handler using a field of another event type, an unknown type, or the wrong event type', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { breaking, diffSchemas } from '../../../src/events/schema-diff.js';
-import type { JsonSchema } from '../../../src/events/schemas.js';
+import { type JsonSchema, loadSchemas } from '../../../src/events/schemas.js';
+import { schemasDir } from '../../../src/paths.js';
 
 const event = (data: JsonSchema): JsonSchema => ({ type: 'object', required: ['data'], properties: { data } });
 const before = event({
@@ -45,5 +46,22 @@ describe('field-level schema differences', () => {
       'data.pages: optional field added (earlier data may hold it with another type)',
     ]);
     expect(breaking(changes, 'NONE')).toEqual([]);
+  });
+
+  it('follows shared shapes into the definitions they are bundled as, and into the shapes an event extends', () => {
+    const { events } = loadSchemas(schemasDir);
+    type Definitions = { definitions: { [name: string]: { properties: Record<string, JsonSchema> } } };
+    const scheduled = events.get('CALENDAR_MEETING_SCHEDULED') as JsonSchema;
+    const moved = structuredClone(scheduled) as JsonSchema & Definitions;
+    (moved.definitions.MeetingDetails as Definitions['definitions'][string]).properties.startDateTime = { type: 'integer' };
+    expect(breaking(diffSchemas(scheduled, moved), 'FORWARD')).toEqual([
+      { field: 'data.meetingDetails.startDateTime', what: 'type changed from string to integer', breaks: ['backward', 'forward'] },
+    ]);
+    const started = events.get('WORKFLOW_RUN_STARTED') as JsonSchema;
+    const renumbered = structuredClone(started) as JsonSchema & Definitions;
+    (renumbered.definitions.WorkflowCorrelation as Definitions['definitions'][string]).properties.workflowId = { type: 'number' };
+    expect(breaking(diffSchemas(started, renumbered), 'FORWARD')).toEqual([
+      { field: 'data.workflowId', what: 'type changed from string to number', breaks: ['backward', 'forward'] },
+    ]);
   });
 });

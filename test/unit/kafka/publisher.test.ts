@@ -1,6 +1,11 @@
+import { KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { BridgeError } from '../../../src/errors.js';
+import { BridgeError, KafkaRefusedError } from '../../../src/errors.js';
 import { createBatchingPublisher, type OutgoingRecord, type TopicBatch } from '../../../src/kafka/publisher.js';
+
+/** kafkajs' own error for a broker's error code, as its protocol layer builds it (its typings know only the message). */
+const protocolError = (type: string, code: number, retriable: boolean) =>
+  new KafkaJSProtocolError({ type, code, retriable, message: type } as unknown as Error);
 
 const record = (key: string, topic = 't'): OutgoingRecord => ({ topic, key, value: Buffer.from(key), headers: {} });
 
@@ -155,5 +160,46 @@ describe('batching publisher', () => {
     sender.pending[0]?.resolve();
     await Promise.all([published, drain]);
     expect(drained).toBe(true);
+  });
+
+  it('fails only the request whose record Kafka refused for good, publishes the rest of its batch, and keeps each key in order', async () => {
+    // What kafkajs' retrier throws for a partition answered MESSAGE_TOO_LARGE: its protocol error as the cause.
+    const tooLarge = () => {
+      const protocol = protocolError('MESSAGE_TOO_LARGE', 10, false);
+      return new (KafkaJSNonRetriableError as unknown as new (e: Error, options: { cause: Error }) => Error)(protocol, { cause: protocol });
+    };
+    const sent: string[][] = [];
+    const send = async (batch: TopicBatch[]) => {
+      const keys = batch.flatMap((topic) => topic.messages.map((message) => message.key ?? ''));
+      sent.push(keys);
+      if (keys.includes('poison')) throw tooLarge();
+    };
+    const publisher = createBatchingPublisher({ send, timeoutMs: 1_000 });
+    const answers = ['a', 'b', 'poison', 'a', 'c'].map((key) =>
+      publisher.publish([record(key)]).then(
+        () => 'ok',
+        (error: unknown) => error,
+      ),
+    );
+    const [a1, b, poison, a2, c] = await Promise.all(answers);
+    expect([a1, b, a2, c]).toEqual(['ok', 'ok', 'ok', 'ok']);
+    expect(poison).toBeInstanceOf(KafkaRefusedError);
+    expect(poison).toMatchObject({ kafkaError: 'MESSAGE_TOO_LARGE' });
+    // Halves go one after the other: 'a' is never sent after its successor.
+    const delivered = sent.filter((keys) => !keys.includes('poison')).flat();
+    expect(delivered.filter((key) => key === 'a')).toHaveLength(2);
+    expect(sent.at(-1)).not.toContain('poison');
+  });
+
+  it('treats a corrupt-record answer that outlived kafkajs retries as permanent, and a lost broker as retriable', async () => {
+    const corrupt = new KafkaJSNumberOfRetriesExceeded(protocolError('CORRUPT_MESSAGE', 2, true), { retryCount: 2, retryTime: 100 });
+    const refused = createBatchingPublisher({ send: () => Promise.reject(corrupt), timeoutMs: 1_000 });
+    await expect(refused.publish([record('a')])).rejects.toMatchObject({ name: 'KafkaRefusedError', kafkaError: 'CORRUPT_MESSAGE' });
+    const notLeader = new KafkaJSNumberOfRetriesExceeded(protocolError('NOT_LEADER_FOR_PARTITION', 6, true), {
+      retryCount: 2,
+      retryTime: 100,
+    });
+    const transient = createBatchingPublisher({ send: () => Promise.reject(notLeader), timeoutMs: 1_000 });
+    await expect(transient.publish([record('a')])).rejects.toMatchObject({ code: 'kafka_unavailable', retriable: true });
   });
 });

@@ -16,6 +16,21 @@ describe('parsing the verified body', () => {
     expect(JSON.stringify(result)).not.toContain('Jane');
   });
 
+  it.each([
+    ['ff fe', [0xff, 0xfe]],
+    ['a lone continuation byte', [0x80]],
+    ['a truncated sequence', [0xc3, 0x28]],
+    ['an encoded surrogate (CESU-8)', [0xed, 0xa0, 0x80]],
+    ['an overlong slash', [0xc0, 0xaf]],
+  ])('refuses JSON whose string holds invalid UTF-8 (%s) instead of decoding it to U+FFFD', (_name, bytes) => {
+    const body = Buffer.concat([Buffer.from('{"data":{"organizationId":"org'), Buffer.from(bytes), Buffer.from('"}}')]);
+    expect(parseJson(body)).toEqual({ ok: false, detail: 'not UTF-8' });
+  });
+
+  it('parses JSON holding any valid UTF-8, astral characters included', () => {
+    expect(parseJson(Buffer.from('{"name":"Zoë 😀 名前"}'))).toEqual({ ok: true, value: { name: 'Zoë 😀 名前' } });
+  });
+
   it('calls an empty body empty', () => {
     expect(parseJson(Buffer.alloc(0))).toEqual({ ok: false, detail: 'empty body' });
   });

@@ -33,6 +33,8 @@ interface RunResult {
   failure?: { at: number; error: unknown };
 }
 
+const DONE: Prepared = { kind: 'skip' };
+
 /** Thrown out of `atomically` so that the store rolls the run back. */
 const ROLLBACK = Symbol('rollback');
 
@@ -103,14 +105,20 @@ export function createBatchHandler(options: BatchOptions): (batch: RecordBatch) 
 
   return async (batch) => {
     const { records } = batch;
-    const items = records.map((record) => processor.prepare(record));
+    // Decoded as runs need them, so a run's events die young instead of the whole batch's staying alive through it.
+    const items: Prepared[] = new Array(records.length);
+    const item = (i: number) => {
+      let prepared = items[i];
+      if (prepared === undefined) prepared = items[i] = processor.prepare(records[i] as IncomingRecord);
+      return prepared;
+    };
     let failed: RunResult['failure'];
     let marked = 0;
     for (let i = 0; i < items.length; ) {
       if (signal.aborted || !batch.active()) return;
-      const item = items[i] as Prepared;
-      if (item.kind === 'poison' || failed?.at === i) {
-        const outcome = await processor.settle(records[i] as IncomingRecord, item, signal, failed && { error: failed.error });
+      const current = item(i);
+      if (current.kind === 'poison' || failed?.at === i) {
+        const outcome = await processor.settle(records[i] as IncomingRecord, current, signal, failed && { error: failed.error });
         failed = undefined;
         if (outcome === 'aborted') return;
         i++;
@@ -118,10 +126,12 @@ export function createBatchHandler(options: BatchOptions): (batch: RecordBatch) 
         // A run stops short of the next poison record and of a record whose handler has just failed.
         const limit = Math.min(items.length, i + options.maxRunRecords, failed?.at ?? items.length);
         let to = i + 1;
-        while (to < limit && (items[to] as Prepared).kind !== 'poison') to++;
+        while (to < limit && item(to).kind !== 'poison') to++;
         const result = await run(batch, items, i, to);
         if (result.failure) failed = result.failure;
         else if (result.end === i) return; // stopped before its first record
+        // Finished records need their decoded events no more (a rolled-back run keeps them for its shorter repeat).
+        for (let done = i; done < result.end; done++) items[done] = DONE;
         i = result.end;
       }
       if (i > marked) {

@@ -65,12 +65,12 @@ export async function consumerRows(options: {
 
 /** Unique signed events through a bridge of its own, a chunk of pre-signed bodies at a time. */
 export async function fillLog(options: { brokers: string[]; prefix: string; events: number; connections: number }): Promise<void> {
-  const bridge = await startBridgeChild({ brokers: options.brokers, port: 3105, prefix: options.prefix });
+  const bridge = await startBridgeChild({ brokers: options.brokers, port: 3106, prefix: options.prefix });
   try {
     const chunk = 50_000;
     for (let sent = 0; sent < options.events; sent += chunk) {
       const amount = Math.min(chunk, options.events - sent);
-      const load = await runLoad('http://127.0.0.1:3105/webhooks/popp', signedBodies(amount, BENCH_SECRET), {
+      const load = await runLoad('http://127.0.0.1:3106/webhooks/popp', signedBodies(amount, BENCH_SECRET), {
         connections: options.connections,
         amount,
       });

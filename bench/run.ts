@@ -3,7 +3,8 @@
  * Fastify), the bridge (full pipeline, acks=all) and the naive design (verify
  * + one awaited send per request), each with the server process's CPU time
  * per request; then webhook-to-consumer latency at a fixed rate, the bridge's
- * memory over a million events, and the downstream rows: a bare kafkajs
+ * memory over a million events, the bridge spooling to its local journal
+ * while its own broker is frozen, and the downstream rows: a bare kafkajs
  * consumer, the consumer SDK and the timeline rebuild over one log topic;
  * and the console's events page on a log of a million events. `-- --only
  * http|consumers|console` runs one part. Prints tables and writes
@@ -22,6 +23,7 @@ import { endToEnd } from './end-to-end.js';
 import { type LoadResult, runLoad } from './load.js';
 import { rssOverEvents } from './memory.js';
 import { BENCH_SECRET, benchKafka, startBridgeChild } from './setup.js';
+import { spoolingRow } from './spooling.js';
 
 const { values } = parseArgs({
   options: {
@@ -32,6 +34,7 @@ const { values } = parseArgs({
     'e2e-seconds': { type: 'string', default: '10' },
     events: { type: 'string', default: '1000000' },
     'consumer-events': { type: 'string', default: '200000' },
+    'no-spooling': { type: 'boolean', default: false },
     'console-events': { type: 'string', default: '1000000' },
     only: { type: 'string' },
   },
@@ -131,6 +134,9 @@ async function httpRows() {
   console.log(memory.failed > 0 ? ` (${memory.failed} requests failed)` : '');
   const bridgeRssMb = memory.samples.at(-1)?.rssMb ?? rowRssMb;
   await bridge.stop();
+
+  // OUTAGE_POLICY=spool with its broker frozen: every event to the local journal, fsync on.
+  if (!values['no-spooling']) rows.push(await spoolingRow(measure, { port: 3105, prefix: `bench.${stamp}.spool.` }));
 
   const naive = await startChild(
     process.execPath,

@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { PoppEnvelope } from '../../generated/events.js';
+import { isDateTime } from './date-time.js';
 import { CATEGORY_KEYWORD, loadSchemas, type SchemaSet } from './schemas.js';
 import { topicForEventType } from './topics.js';
 
@@ -19,6 +20,8 @@ export interface EventCatalogue {
   readonly schemas: SchemaSet;
 }
 
+const VALID: Verdict = { ok: true };
+
 /** Compiles every validator once, at start-up, from the files in `schemas/`. */
 export function createCatalogue(options: { schemasDir: string; topicPrefix: string }): EventCatalogue {
   const schemas = loadSchemas(options.schemasDir);
@@ -26,6 +29,7 @@ export function createCatalogue(options: { schemasDir: string; topicPrefix: stri
   const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
   ajv.addKeyword({ keyword: CATEGORY_KEYWORD, schemaType: 'string' });
   addFormats(ajv, ['date-time', 'uri']);
+  ajv.addFormat('date-time', { type: 'string', validate: isDateTime }); // the same verdicts, several times faster
   const envelope = ajv.compile(schemas.envelope);
   const validators = new Map<string, ValidateFunction>();
   for (const [type, schema] of schemas.events) validators.set(type, ajv.compile(schema));
@@ -41,7 +45,7 @@ export function createCatalogue(options: { schemasDir: string; topicPrefix: stri
       const validate = validators.get(type);
       if (!validate) return { ok: false, reason: 'unknown-event-type', detail: `no schema for ${type}` };
       if (!validate(value)) return { ok: false, reason: 'schema-violation', detail: describe(validate.errors) };
-      return { ok: true };
+      return VALID;
     },
     topicFor(eventType) {
       let topic = topics.get(eventType);

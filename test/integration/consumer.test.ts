@@ -181,7 +181,10 @@ describe('the consumer SDK against a real broker', () => {
 describe('the consumer SDK on a bridge in schema registry mode', () => {
   let bridge: TestBridge;
   beforeAll(async () => {
-    bridge = await startTestBridge(brokers, uniquePrefix('consumer-registry'), { SCHEMA_REGISTRY_URL: inject('schemaRegistryUrl') });
+    bridge = await startTestBridge(brokers, uniquePrefix('consumer-registry'), {
+      SCHEMA_REGISTRY_URL: inject('schemaRegistryUrl'),
+      TOPIC_PARTITIONS: '6',
+    });
   });
   afterAll(() => bridge?.close());
 

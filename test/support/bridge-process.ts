@@ -20,7 +20,16 @@ export interface BridgeProcess {
 export async function spawnBridge(env: Record<string, string>, timeoutMs = 60_000): Promise<BridgeProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/run-cli.ts', 'serve'], {
     cwd: projectRoot,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ADMIN_PORT: '0', POPP_WEBHOOK_SECRET: SECRET, LOG_LEVEL: 'info', ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      ADMIN_PORT: '0',
+      POPP_WEBHOOK_SECRET: SECRET,
+      TOPIC_PARTITIONS: '2',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];

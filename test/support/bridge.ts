@@ -17,7 +17,11 @@ export interface TestBridge {
   close(): Promise<void>;
 }
 
-/** A real bridge on a free port, on the given brokers, with its own topic prefix. */
+/**
+ * A real bridge on a free port, on the given brokers, with its own topic prefix. Two partitions a
+ * topic unless a test asks for more: every test bridge creates the whole catalogue's topics, and
+ * at six partitions a full run left the local broker with tens of thousands of open files.
+ */
 export async function startTestBridge(
   brokers: string[],
   prefix: string,
@@ -30,6 +34,7 @@ export async function startTestBridge(
     ADMIN_PORT: '0',
     POPP_WEBHOOK_SECRET: SECRET,
     TOPIC_PREFIX: prefix,
+    TOPIC_PARTITIONS: '2',
     LOG_LEVEL: 'silent',
     ...env,
   });

@@ -18,7 +18,10 @@ export function describeRecords(path: 'fast' | 'stock'): void {
   describe(`the records in Kafka, written by ${path === 'fast' ? "the project's encoders" : 'kafkajs as shipped'}`, () => {
     let bridge: TestBridge;
     beforeAll(async () => {
-      bridge = await startTestBridge(brokers, uniquePrefix(`records-${path}`), { KAFKA_FAST_ENCODERS: String(path === 'fast') });
+      bridge = await startTestBridge(brokers, uniquePrefix(`records-${path}`), {
+        KAFKA_FAST_ENCODERS: String(path === 'fast'),
+        TOPIC_PARTITIONS: '6',
+      });
     });
     afterAll(() => bridge?.close());
 

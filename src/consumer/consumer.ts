@@ -1,8 +1,5 @@
-import { DEFAULT_MAX_BODY_BYTES } from '../config.js';
-import { createCatalogue } from '../events/catalogue.js';
-import { maxMessageBytesFor } from '../kafka/topics.js';
-import { schemasDir } from '../paths.js';
-import { deadLetterTopicFor } from './dead-letter.js';
+import { createCatalogue } from '../contract/catalogue.js';
+import { DEFAULT_MAX_BODY_BYTES, deadLetterTopicFor, maxMessageBytesFor } from '../contract/topics.js';
 import { createDecoder } from './decode.js';
 import { createGroupRunner } from './kafka.js';
 import { type ConsumerOptions, sourceTopics } from './options.js';
@@ -29,7 +26,7 @@ export interface Consumer {
 export function createConsumer(options: ConsumerOptions): Consumer {
   const { groupId, topics: settings } = options;
   const deadLetterTopic = options.deadLetterTopic ?? deadLetterTopicFor(settings.prefix, groupId);
-  const catalogue = createCatalogue({ schemasDir: options.schemasDir ?? schemasDir, topicPrefix: settings.prefix });
+  const catalogue = createCatalogue({ schemasDir: options.schemasDir, topicPrefix: settings.prefix });
   const topics = sourceTopics(options, catalogue);
   const log = options.log ?? (() => {});
   const abort = new AbortController();

@@ -1,6 +1,5 @@
-import { createKafka, type KafkaClientOptions } from '../kafka/client.js';
-import { headerStrings } from '../kafka/headers.js';
-import { createTopicEnsurer, type TopicSettings } from '../kafka/topics.js';
+import { headerStrings } from '../contract/record.js';
+import { createKafka, type KafkaClientOptions, type TopicSettings } from '../kafka/client.js';
 import { waitUntilCaughtUp } from './catch-up.js';
 import type { IncomingRecord } from './decode.js';
 import type { Outcome } from './process.js';
@@ -68,7 +67,7 @@ export function createGroupRunner(options: GroupRunnerOptions): GroupRunner {
       const needed = [...options.topics, ...(options.deadLetterTopic ? [options.deadLetterTopic] : [])];
       if (options.topicSettings) {
         // The bridge creates these too, with the same settings; a consumer may well start first.
-        await createTopicEnsurer(admin, options.topicSettings).ensure(needed);
+        await kafka.topicEnsurer(admin, options.topicSettings).ensure(needed);
       } else {
         const existing = new Set(await admin.listTopics());
         const missing = needed.filter((topic) => !existing.has(topic));

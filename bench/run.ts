@@ -2,7 +2,8 @@
  * `npm run bench` (the README's Performance section): in one run, under the same load, the
  * ceiling (bare Fastify), the bridge (full pipeline, acks=all) and the naive
  * design (verify + one awaited send per request); then webhook-to-consumer
- * latency at a fixed rate, and the bridge's memory over a million events.
+ * latency at a fixed rate, and the bridge's memory over a million events;
+ * and the bridge spooling to its local journal while its own broker is frozen.
  * Prints a table and writes bench/results/<UTC>.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { endToEnd } from './end-to-end.js';
 import { type LoadResult, runLoad } from './load.js';
 import { rssOverEvents } from './memory.js';
 import { BENCH_SECRET, benchKafka, startBridgeChild } from './setup.js';
+import { spoolingRow } from './spooling.js';
 
 const { values } = parseArgs({
   options: {
@@ -26,6 +28,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '500' },
     'e2e-seconds': { type: 'string', default: '10' },
     events: { type: 'string', default: '1000000' },
+    'no-spooling': { type: 'boolean', default: false },
     'console-events': { type: 'string', default: '1000000' },
   },
 });
@@ -86,6 +89,10 @@ const memory = await rssOverEvents('http://127.0.0.1:3102/webhooks/popp', bridge
 console.log(memory.failed > 0 ? ` (${memory.failed} requests failed)` : '');
 const bridgeRssMb = memory.samples.at(-1)?.rssMb ?? rowRssMb;
 await bridge.stop();
+
+// OUTAGE_POLICY=spool with its broker frozen: every event to the local journal, fsync on.
+if (!values['no-spooling'])
+  rows.push({ name: 'spooling', ...(await spoolingRow(measure, { port: 3105, prefix: `bench.${stamp}.spool.` })) });
 
 const naive = await startChild(
   process.execPath,

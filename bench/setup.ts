@@ -14,7 +14,13 @@ export async function benchKafka(): Promise<{ brokers: string[]; stamp: string }
 }
 
 /** The bridge as it ships (`popp-bridge serve`), on its own port and topic prefix; `nodeArgs` go before the script. */
-export function startBridgeChild(options: { brokers: string[]; port: number; prefix: string; nodeArgs?: string[] }): Promise<Child> {
+export function startBridgeChild(options: {
+  brokers: string[];
+  port: number;
+  prefix: string;
+  nodeArgs?: string[];
+  env?: Record<string, string>;
+}): Promise<Child> {
   return startChild(
     process.execPath,
     [...(options.nodeArgs ?? []), 'bin/popp-bridge.js', 'serve'],
@@ -27,6 +33,7 @@ export function startBridgeChild(options: { brokers: string[]; port: number; pre
       TOPIC_PREFIX: options.prefix,
       POPP_WEBHOOK_SECRET: BENCH_SECRET,
       LOG_LEVEL: 'warn',
+      ...options.env,
     },
     /listening on/,
   );

@@ -4,9 +4,15 @@
  * random — the broker killed or frozen, a bridge killed or stopped with
  * SIGTERM, Redis killed — then every acknowledged eventId is read back from
  * Kafka. Ends with a report; exits 1 if anything acknowledged is missing.
- * Uses a broker (49092) and a Redis (46379) of its own, stopped at the end.
+ * Uses a broker (49092) and a Redis (46379) of its own, stopped at the end
+ * (`--broker-port`, `--redis-port` move them).
+ * `--outage-policy spool` gives each bridge a spool of its own (kept across
+ * its restarts): then every answer but those of a bridge restart must be 2xx.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { createLocalBroker } from '../src/devstack/broker.js';
@@ -21,23 +27,31 @@ const { values } = parseArgs({
     minutes: { type: 'string', default: '5' },
     workers: { type: 'string', default: '8' },
     'fault-every': { type: 'string', default: '20' },
+    'outage-policy': { type: 'string', default: 'reject' },
+    // Another soak (or another worktree's) may hold the default ports.
+    'broker-port': { type: 'string', default: '49092' },
+    'redis-port': { type: 'string', default: '46379' },
   },
 });
 const minutes = Number(values.minutes);
 const workers = Number(values.workers);
 const faultEverySeconds = Number(values['fault-every']);
-if (!(minutes > 0) || !(workers > 0) || !(faultEverySeconds > 0)) {
-  console.error('usage: npm run soak -- [--minutes N] [--workers N] [--fault-every SECONDS]');
+const outagePolicy = values['outage-policy'];
+if (!(minutes > 0) || !(workers > 0) || !(faultEverySeconds > 0) || (outagePolicy !== 'reject' && outagePolicy !== 'spool')) {
+  console.error(
+    'usage: npm run soak -- [--minutes N] [--workers N] [--fault-every SECONDS] [--outage-policy reject|spool] [--broker-port P] [--redis-port P]',
+  );
   process.exit(2);
 }
 
 const log = (line: string) => console.log(`[soak ${new Date().toISOString().slice(11, 19)}] ${line}`);
-const broker = createLocalBroker({ home: devstackHome, port: 49092, controllerPort: 49093 });
-const redis = createLocalRedis({ home: devstackHome, port: 46379 });
+const brokerPort = Number(values['broker-port']);
+const broker = createLocalBroker({ home: devstackHome, port: brokerPort, controllerPort: brokerPort + 1 });
+const redis = createLocalRedis({ home: devstackHome, port: Number(values['redis-port']) });
 const prefix = `soak.${randomUUID().slice(0, 8)}.`;
 const random = (min: number, max: number) => min + Math.random() * (max - min);
 
-log(`starting a broker on 49092 and Redis on 46379 (prefix ${prefix})`);
+log(`starting a broker on ${brokerPort} and Redis on ${values['redis-port']} (prefix ${prefix})`);
 const { brokers } = await broker.start();
 await redis.start();
 const env = {
@@ -48,8 +62,18 @@ const env = {
   PUBLISH_TIMEOUT_MS: '3000',
   SHUTDOWN_DRAIN_MS: '500',
   LOG_LEVEL: 'warn',
+  OUTAGE_POLICY: outagePolicy,
 };
-const bridges: (BridgeProcess | undefined)[] = await Promise.all([spawnBridge(env), spawnBridge(env)]);
+const spoolRoot = await mkdtemp(join(tmpdir(), 'popp-soak-spool-'));
+/** Each bridge has its own spool directory, which its restarts reuse (a node's disk). */
+const bridgeEnv = (index: number) => ({ ...env, SPOOL_DIR: join(spoolRoot, `bridge-${index}`) });
+const spawned: BridgeProcess[] = [];
+const spawnIndexed = async (index: number) => {
+  const bridge = await spawnBridge(bridgeEnv(index));
+  spawned.push(bridge);
+  return bridge;
+};
+const bridges: (BridgeProcess | undefined)[] = await Promise.all([spawnIndexed(0), spawnIndexed(1)]);
 let turn = 0;
 const target = () => {
   const up = bridges.filter((bridge): bridge is BridgeProcess => bridge !== undefined);
@@ -92,7 +116,7 @@ async function restartBridge(signal: NodeJS.Signals): Promise<void> {
   bridge.child.kill(signal);
   const { code, signal: ended } = await bridge.exited;
   if (signal === 'SIGTERM' && code !== 0) log(`  bridge exited ${code ?? ended} after SIGTERM (expected 0)`);
-  bridges[index] = await spawnBridge(env);
+  bridges[index] = await spawnIndexed(index);
 }
 
 const ends = Date.now() + minutes * 60_000;
@@ -125,9 +149,29 @@ const back = await readBack(brokers, `${prefix}events`, report.acknowledged, { t
 await Promise.all(bridges.map((bridge) => killBridge(bridge)));
 await redis.stop();
 await broker.stop();
+await rm(spoolRoot, { recursive: true, force: true });
+
+// Answers with a status but not 2xx; a bridge being stopped (SIGTERM) answers `shutting_down` by design.
+const non2xx = Object.entries(report.statuses)
+  .filter(([status]) => /^\d+$/.test(status) && !status.startsWith('2'))
+  .reduce((sum, [, count]) => sum + count, 0);
+const non2xxBesidesRestarts = non2xx - (report.errors.shutting_down ?? 0);
+
+/** What the bridges logged at error level, once each (the message, not the fields: they may name ids). */
+const bridgeErrors = [
+  ...new Set(
+    spawned.flatMap((bridge) =>
+      bridge.lines.flatMap((line) => {
+        const entry = (line.startsWith('{') ? JSON.parse(line) : {}) as { level?: number; msg?: string; error?: string };
+        return (entry.level ?? 0) >= 50 ? [`${entry.msg}${entry.error ? `: ${entry.error}` : ''}`] : [];
+      }),
+    ),
+  ),
+];
 
 const summary = {
   minutes,
+  outagePolicy,
   faults: injected,
   requests: report.requests,
   statuses: report.statuses,
@@ -136,7 +180,12 @@ const summary = {
   recordsRead: back.records,
   missing: back.missing.length,
   duplicates: back.duplicates,
+  non2xx,
+  non2xxBesidesRestarts,
+  errors: report.errors,
+  bridgeErrors: bridgeErrors.slice(0, 20),
 };
 console.log(JSON.stringify(summary, null, 2));
 if (back.missing.length > 0) console.log(`missing eventIds (first 20): ${back.missing.slice(0, 20).join(', ')}`);
-process.exit(back.missing.length === 0 ? 0 : 1);
+const failed = back.missing.length > 0 || (outagePolicy === 'spool' && non2xxBesidesRestarts > 0);
+process.exit(failed ? 1 : 0);

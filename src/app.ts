@@ -91,6 +91,7 @@ function outcomeOf(code: string): WebhookOutcome {
   if (code === 'publish_timeout' || code === 'kafka_unavailable' || code === 'overloaded' || code === 'shutting_down') {
     return 'unavailable';
   }
+  if (code === 'spool_full' || code === 'spool_unavailable') return 'unavailable';
   return 'error';
 }
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { ConfigError, createReader, type Env } from './config/declare.js';
 import { VARIABLES } from './config/variables.js';
 import { defaultDeadLetterTopic, defaultLogTopic } from './contract/topics.js';
@@ -70,6 +71,10 @@ export function loadConfig(env: Env = process.env) {
       : undefined,
     dedupe: { store: v.DEDUPE_STORE, redisUrl: v.REDIS_URL, ttlSeconds: v.DEDUPE_TTL_SECONDS, maxEntries: v.DEDUPE_MAX_ENTRIES },
     publishTimeoutMs: v.PUBLISH_TIMEOUT_MS,
+    /** `reject`: 503 while Kafka cannot take an event. `spool`: a durable local journal takes it (202 spooled). */
+    outagePolicy: v.OUTAGE_POLICY,
+    /** The journal's directory (absolute) and its bound; past it, 503 as with `reject`. */
+    spool: { dir: resolve(v.SPOOL_DIR), maxBytes: v.SPOOL_MAX_BYTES },
     maxBodyBytes: v.MAX_BODY_BYTES,
     /**
      * Backpressure: past any bound new webhooks get 503 `overloaded` instead of queueing without end.

@@ -17,6 +17,8 @@ export const ERRORS = {
   kafka_unavailable: { status: 503, retriable: true, message: 'Kafka is unavailable' },
   overloaded: { status: 503, retriable: true, message: 'too many requests in flight' },
   shutting_down: { status: 503, retriable: true, message: 'the bridge is shutting down' },
+  spool_full: { status: 503, retriable: true, message: 'Kafka is unavailable and the local spool is full (SPOOL_MAX_BYTES)' },
+  spool_unavailable: { status: 503, retriable: true, message: 'Kafka is unavailable and the local spool could not be written' },
   internal: { status: 500, retriable: true, message: 'internal error' },
 } as const satisfies Record<string, { status: number; retriable: boolean; message: string }>;
 

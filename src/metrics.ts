@@ -3,6 +3,7 @@ import { type Activity, createActivity } from './console/activity.js';
 
 export type WebhookOutcome =
   | 'published'
+  | 'spooled'
   | 'duplicate'
   | 'dead-lettered'
   | 'invalid_signature'

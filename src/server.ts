@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
 import { buildAdminApp } from './admin/listener.js';
@@ -8,14 +9,24 @@ import type { Config } from './config.js';
 import type { ConsoleRoute } from './console/deps.js';
 import { createConsoleDeps } from './console/wiring.js';
 import { createCatalogue } from './contract/catalogue.js';
+import type { Dedupe } from './dedupe/dedupe.js';
 import { createDedupeStore } from './dedupe/store.js';
 import { createReadiness } from './kafka/health.js';
 import { createBatchingPublisher } from './kafka/publisher.js';
 import { createMetrics } from './metrics.js';
 import { schemasDir as defaultSchemasDir } from './paths.js';
 import { createValueCodec } from './registry/startup.js';
+import { openSpool } from './spool/open.js';
 import { waitUntilReady } from './wait-until-ready.js';
 import { createSignatureVerifier } from './webhook/verify.js';
+
+/** Ends the wait for Kafka when the bridge shuts down before Kafka ever answered. */
+const SHUT_DOWN = new Error('shutting down');
+
+/** The eventIds of spooled events count as accepted after a restart too. */
+async function rememberAll(dedupe: Dedupe, eventIds: string[]): Promise<void> {
+  for (const eventId of eventIds) await dedupe.once(eventId, async () => {});
+}
 
 export interface Bridge {
   app: FastifyInstance;
@@ -60,15 +71,6 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   ];
 
   const codec = await createValueCodec({ settings: config.schemaRegistry, catalogue, logTopic: config.topics.eventLog, logger });
-  await waitUntilReady(
-    async () => {
-      await admin.connect();
-      await topics.ensure(bridgeTopics);
-      await producer.connect();
-    },
-    { what: 'Kafka', logger, fields: { brokers: options.brokers } },
-  );
-
   const publisher = createBatchingPublisher({
     send: async (topicMessages) => {
       await producer.sendBatch({ topicMessages, acks: -1, timeout: config.publishTimeoutMs });
@@ -78,7 +80,56 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     onBatch: metrics.batch,
   });
   const { dedupe, health: dedupeHealth, close: closeDedupe } = await createDedupeStore(config, { registry: metrics.registry, logger });
-  const readiness = createReadiness({ admin, topics: () => bridgeTopics, timeoutMs: Math.min(2_000, config.publishTimeoutMs) });
+  const kafkaReadiness = createReadiness({ admin, topics: () => bridgeTopics, timeoutMs: Math.min(2_000, config.publishTimeoutMs) });
+
+  let kafkaConnected = false;
+  let stopConnecting = false;
+  const spool =
+    config.outagePolicy === 'spool'
+      ? await openSpool({
+          dir: config.spool.dir,
+          maxBytes: config.spool.maxBytes,
+          maxBodyBytes: config.maxBodyBytes,
+          publisher,
+          deadLetterTopic: config.topics.deadLetter,
+          kafkaConnected: () => kafkaConnected,
+          reachable: async () => (await kafkaReadiness.check()).ready,
+          // The memory store forgot them with the last process; Redis still has them.
+          remember: config.dedupe.store === 'memory' ? (ids) => rememberAll(dedupe, ids) : undefined,
+          registry: metrics.registry,
+          logger,
+        })
+      : undefined;
+  const readiness = spool ? spool.readiness(kafkaReadiness) : kafkaReadiness;
+
+  const connected = waitUntilReady(
+    async () => {
+      if (stopConnecting) throw SHUT_DOWN;
+      try {
+        await admin.connect();
+        await topics.ensure(bridgeTopics);
+        await producer.connect();
+      } catch (error) {
+        // kafkajs keeps a connection whose handshake timed out (a frozen broker) as connected, and every later
+        // request fails with "Broker not connected": the next try starts afresh.
+        await Promise.allSettled([admin.disconnect(), producer.disconnect()]);
+        throw error;
+      }
+    },
+    { what: 'Kafka', logger, fields: { brokers: options.brokers }, fatal: (error) => error === SHUT_DOWN },
+  ).then(async () => {
+    // Connected only after close() began: let go again rather than leave connections open.
+    if (stopConnecting) return void (await Promise.allSettled([producer.disconnect(), admin.disconnect()]));
+    kafkaConnected = true;
+    spool?.startDraining();
+  });
+  if (!spool) await connected;
+  else {
+    // With a spool the bridge need not wait for Kafka: events are spooled until it answers.
+    const waited = await Promise.race([connected.then(() => true), sleep(config.publishTimeoutMs, false, { ref: false })]);
+    if (!waited) logger.warn('Kafka not reachable yet: serving, and spooling events until it is');
+    connected.catch(() => {});
+  }
 
   let shuttingDown = false;
   const backpressure = createBackpressure({
@@ -91,6 +142,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     catalogue,
     dedupe,
     publisher,
+    deliver: spool?.deliver,
     ensureTopics: (list) => topics.ensure(list),
     metrics,
     topics: { log: config.topics.eventLog, deadLetter: config.topics.deadLetter },
@@ -140,11 +192,14 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     },
     async close() {
       shuttingDown = true;
+      stopConnecting = true;
       await app.close();
       await adminApp.app.close();
       await consoleParts?.close();
       backpressure.stop();
+      await spool?.stopDraining();
       await publisher.drain();
+      await spool?.close();
       await producer.disconnect();
       await admin.disconnect();
       await closeDedupe();

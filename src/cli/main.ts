@@ -15,6 +15,8 @@ const USAGE = `usage: popp-bridge <command>
   replay-dead-letters [--dry-run]  publish the dead letters that pass the current schemas
   tail [--event TYPE] [--from-beginning] [--group G]
                                  print the events in the topics, one line each (payload fields included)
+  spool status [--dir DIR] [--json]
+                                 what the local spool (OUTAGE_POLICY=spool) holds, read from SPOOL_DIR
 
 Configuration comes from the environment: see the README.`;
 
@@ -41,6 +43,8 @@ export async function main(argv: string[], print: (line: string) => void = conso
         return await (await import('../commands/replay-dead-letters.js')).replayCommand(rest, print);
       case 'tail':
         return await (await import('../commands/tail.js')).tailCommand(rest, print);
+      case 'spool':
+        return await (await import('../commands/spool.js')).spoolCommand(rest, print);
       case undefined:
       case 'help':
       case '--help':

@@ -98,7 +98,32 @@ export const VARIABLES = {
   REDIS_URL: secretText('for `DEDUPE_STORE=redis`'),
   DEDUPE_TTL_SECONDS: { kind: 'int', default: 259_200, min: 1, max: 31_536_000, help: 'how long an `eventId` is remembered (3 days)' },
   DEDUPE_MAX_ENTRIES: { kind: 'int', default: 200_000, min: 1, max: 100_000_000, help: 'bound of the in-memory store' },
-  PUBLISH_TIMEOUT_MS: { kind: 'int', default: 10_000, min: 100, max: 600_000, help: 'how long a webhook waits for Kafka; then 503' },
+  PUBLISH_TIMEOUT_MS: {
+    kind: 'int',
+    default: 10_000,
+    min: 100,
+    max: 600_000,
+    help: 'how long a webhook waits for Kafka; then 503 (or, with `OUTAGE_POLICY=spool`, the spool)',
+  },
+  OUTAGE_POLICY: {
+    kind: 'enum',
+    values: ['reject', 'spool'],
+    default: 'reject',
+    help: '`reject`: 503 while Kafka cannot take an event; `spool`: a durable local journal takes it, `202 spooled` (see _The local spool_)',
+  },
+  SPOOL_DIR: {
+    kind: 'text',
+    default: 'spool',
+    shown: '`spool` (relative to the working directory)',
+    help: "the spool's journal, one directory per instance, on a disk that outlives the process (a volume in a container)",
+  },
+  SPOOL_MAX_BYTES: {
+    kind: 'int',
+    default: 1_073_741_824,
+    min: 65_536,
+    max: 2 ** 50,
+    help: 'bytes of journal on disk (1 GiB); past it, 503 `spool_full`',
+  },
   MAX_BODY_BYTES: { kind: 'int', default: DEFAULT_MAX_BODY_BYTES, min: 64, max: 104_857_600, help: 'larger bodies get 413' },
   MAX_IN_FLIGHT_REQUESTS: { kind: 'int', default: 5_000, min: 1, max: 1_000_000, help: 'webhooks in flight before 503 `overloaded`' },
   MAX_UNVERIFIED_REQUESTS: {

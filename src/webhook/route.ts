@@ -3,6 +3,7 @@ import type { PoppEnvelope } from '../../generated/events.js';
 import type { EventCatalogue } from '../contract/catalogue.js';
 import { HEADER } from '../contract/headers.js';
 import { type DeadLetterReason, REASON } from '../contract/reasons.js';
+import type { OutgoingRecord } from '../contract/record.js';
 import { parseJson } from '../contract/value.js';
 import type { Dedupe, DedupeOutcome } from '../dedupe/dedupe.js';
 import { BridgeError, KafkaRefusedError } from '../errors.js';
@@ -25,12 +26,24 @@ export interface WebhookDeps {
   codec?: ValueCodec;
   unknownEventPolicy: 'dead-letter' | 'publish';
   now: () => Date;
+  /** Where records go: the publisher by default; with OUTAGE_POLICY=spool, the local spool when Kafka cannot take them. */
+  deliver?: Deliver;
 }
+
+/** Resolves once the records are in Kafka (`published`) or durably in the local spool (`spooled`). */
+export type Deliver = (records: readonly OutgoingRecord[]) => Promise<'published' | 'spooled'>;
 
 export const WEBHOOK_PATH = '/webhooks/popp';
 
 /** The pipeline of docs/pipeline.md, top to bottom: verify, parse, validate, dedupe, publish. */
 export function registerWebhookRoute(app: FastifyInstance, deps: WebhookDeps): void {
+  const deliver: Deliver =
+    deps.deliver ??
+    (async (records) => {
+      await deps.publisher.publish(records);
+      return 'published';
+    });
+
   app.post(WEBHOOK_PATH, async (request, reply) => {
     const delivery = readDelivery(request, deps.now());
     if (!deps.verify(delivery.body, delivery.signature)) throw new BridgeError('invalid_signature');
@@ -46,19 +59,24 @@ export function registerWebhookRoute(app: FastifyInstance, deps: WebhookDeps): v
     const topic = deps.catalogue.topicFor(event.event);
     if (publishUnknown) await deps.ensureTopics([topic]);
     // Records are built only when this delivery is the one that publishes: a duplicate costs no encoding.
-    const publish = () => deps.publisher.publish(eventRecords(event, delivery, { type: topic, log: deps.topics.log }, deps.codec));
-    let status: DedupeOutcome;
+    let delivered = 'published' as 'published' | 'spooled';
+    const publish = async () => {
+      delivered = await deliver(eventRecords(event, delivery, { type: topic, log: deps.topics.log }, deps.codec));
+    };
+    let outcome: DedupeOutcome;
     try {
-      status = await deps.dedupe.once(event.eventId, publish);
+      // A spooled eventId counts as accepted: a redelivery is a duplicate.
+      outcome = await deps.dedupe.once(event.eventId, publish);
     } catch (error) {
       // Kafka refused the records for good (too large for the topic, say): a 503 would have Popp retry for ever.
       if (error instanceof KafkaRefusedError) return deadLetter(reply, delivery, REASON.rejectedByKafka, error.message, event);
       throw error;
     }
+    const status = outcome === 'published' ? delivered : outcome;
 
     deps.metrics.webhook(status, event.event);
     request.log.debug({ eventId: event.eventId, eventType: event.event, status }, 'webhook');
-    return reply.code(200).send({ status, eventId: event.eventId });
+    return reply.code(status === 'spooled' ? 202 : 200).send({ status, eventId: event.eventId });
   });
 
   async function deadLetter(
@@ -70,11 +88,11 @@ export function registerWebhookRoute(app: FastifyInstance, deps: WebhookDeps): v
   ): Promise<FastifyReply> {
     const record = deadLetterRecord(deps.topics.deadLetter, delivery, reason, detail, parsed);
     try {
-      await deps.publisher.publish([record]);
+      await deliver([record]);
     } catch (error) {
       if (!(error instanceof KafkaRefusedError)) throw error;
       // The dead-letter topic refused it too (too large for it): keep the delivery's headers and the body's size and hash.
-      await deps.publisher.publish([withoutValue(record)]);
+      await deliver([withoutValue(record)]);
     }
     deps.metrics.webhook('dead-lettered', record.headers[HEADER.eventType]);
     deps.metrics.deadLetter(reason);

@@ -6,8 +6,10 @@ export interface LoadReport {
   requests: number;
   /** Count per HTTP status; `error:<code>` for requests that got no answer. */
   statuses: Record<string, number>;
-  /** eventIds answered 200 "published" or "duplicate": Popp was told we have them. */
+  /** eventIds answered 200 "published" or "duplicate", or 202 "spooled": Popp was told we have them. */
   acknowledged: Set<string>;
+  /** With `keepBodies`: each acknowledged event's recordId and exact body, in the order of the answers. */
+  bodies: { eventId: string; recordId: string; payload: Buffer }[];
   /** Count per error code of the answers that had one (`publish_timeout`, `overloaded`, …). */
   errors: Record<string, number>;
 }
@@ -22,11 +24,15 @@ export interface LoadOptions {
   /** Where to send; read before each request, so a test can point the load at a restarted bridge. */
   target: () => string;
   workers: number;
-  /** Pause after each request that got no 200, like a retrying sender (bounds the rate during an outage). */
+  /** Pause after each request that got no 200 or 202, like a retrying sender (bounds the rate during an outage). */
   backoffMs?: number;
   requestTimeoutMs?: number;
   /** Stops by itself after this many requests. */
   maxRequests?: number;
+  /** Pause after every request: bounds the rate (each worker sends at most 1000 / paceMs a second). */
+  paceMs?: number;
+  /** Keep each acknowledged body (for checking bytes and per-key order); off for long runs. */
+  keepBodies?: boolean;
   /** Told each answer as it comes, with when its request began (ms since the epoch). */
   onAnswer?: (status: number | string, eventId: string, startedAt: number) => void;
 }
@@ -38,7 +44,7 @@ export interface LoadOptions {
  * kept, to be read back from Kafka.
  */
 export function startLoad(options: LoadOptions): Load {
-  const report: LoadReport = { requests: 0, statuses: {}, acknowledged: new Set(), errors: {} };
+  const report: LoadReport = { requests: 0, statuses: {}, acknowledged: new Set(), bodies: [], errors: {} };
   let running = true;
   const count = (key: string) => {
     report.statuses[key] = (report.statuses[key] ?? 0) + 1;
@@ -66,13 +72,19 @@ export function startLoad(options: LoadOptions): Load {
         status = response.status;
         const body = (await response.json().catch(() => ({}))) as { status?: string; error?: string };
         if (body.error) report.errors[body.error] = (report.errors[body.error] ?? 0) + 1;
-        if (status === 200 && (body.status === 'published' || body.status === 'duplicate')) report.acknowledged.add(event.eventId);
+        const accepted =
+          (status === 200 && (body.status === 'published' || body.status === 'duplicate')) || (status === 202 && body.status === 'spooled');
+        if (accepted) {
+          report.acknowledged.add(event.eventId);
+          if (options.keepBodies) report.bodies.push({ eventId: event.eventId, recordId, payload: request.payload });
+        }
       } catch (error) {
         status = `error:${errorCode(error)}`;
       }
       count(String(status));
       options.onAnswer?.(status, event.eventId, startedAt);
-      if (status !== 200) await sleep(options.backoffMs ?? 100);
+      if (status !== 200 && status !== 202) await sleep(options.backoffMs ?? 100);
+      else if (options.paceMs) await sleep(options.paceMs);
     }
   }
 

@@ -17,6 +17,8 @@ describe('configuration', () => {
       publishTimeoutMs: 10_000,
       maxBodyBytes: 1_048_576,
       logLevel: 'info',
+      outagePolicy: 'reject',
+      spool: { maxBytes: 1_073_741_824 },
       admin: { host: '127.0.0.1', port: 3001, consoleToken: undefined },
     });
   });
@@ -29,6 +31,15 @@ describe('configuration', () => {
     });
     expect(() => loadConfig({ CONSOLE_TOKEN: 'short' })).toThrow(/CONSOLE_TOKEN must be at least 16 characters/);
     expect(() => loadConfig({ ADMIN_PORT: 'web' })).toThrow(/ADMIN_PORT/);
+  });
+
+  it('reads the outage policy and the spool settings, the directory made absolute', () => {
+    const config = loadConfig({ OUTAGE_POLICY: 'spool', SPOOL_DIR: 'var/spool', SPOOL_MAX_BYTES: '65536' });
+    expect(config.outagePolicy).toBe('spool');
+    expect(config.spool.dir).toBe(`${process.cwd()}/var/spool`);
+    expect(config.spool.maxBytes).toBe(65_536);
+    expect(() => loadConfig({ OUTAGE_POLICY: 'buffer' })).toThrow(/OUTAGE_POLICY must be one of reject, spool/);
+    expect(() => loadConfig({ SPOOL_MAX_BYTES: '1k' })).toThrow(/SPOOL_MAX_BYTES must be a whole number/);
   });
 
   it('reads lists, the prefix and its derived topics', () => {

@@ -10,11 +10,12 @@ import { BridgeError } from '../../../src/errors.js';
 import type { Publisher } from '../../../src/kafka/publisher.js';
 import { createMetrics } from '../../../src/metrics.js';
 import { schemasDir } from '../../../src/paths.js';
+import type { Deliver } from '../../../src/webhook/route.js';
 import { createSignatureVerifier } from '../../../src/webhook/verify.js';
 import { documentUploaded, SECRET, signed } from '../../support/events.js';
 
 /** An in-memory Publisher (our own interface): records what it was given, or fails as told. */
-function setup(options: { fail?: BridgeError; unknownEventPolicy?: 'dead-letter' | 'publish' } = {}) {
+function setup(options: { fail?: BridgeError; unknownEventPolicy?: 'dead-letter' | 'publish'; deliver?: Deliver } = {}) {
   const published: OutgoingRecord[] = [];
   const publisher: Publisher = {
     async publish(records) {
@@ -34,15 +35,17 @@ function setup(options: { fail?: BridgeError; unknownEventPolicy?: 'dead-letter'
     }),
   );
   const ensured: string[] = [];
+  const metrics = createMetrics();
   const app = buildApp({
     verify: createSignatureVerifier([SECRET]),
     catalogue: createCatalogue({ schemasDir, topicPrefix: 'popp.' }),
     dedupe: createDedupe(createMemorySeenStore({ ttlMs: 60_000, maxEntries: 100 })),
     publisher,
     ensureTopics: async (topics) => void ensured.push(...topics),
-    metrics: createMetrics(),
+    metrics,
     topics: { log: 'popp.events', deadLetter: 'popp.dead-letter' },
     unknownEventPolicy: options.unknownEventPolicy ?? 'dead-letter',
+    deliver: options.deliver,
     now: () => new Date('2024-01-15T10:30:01.000Z'),
     readiness: { check: async () => ({ ready: true, detail: 'ok' }) },
     maxBodyBytes: 2_048,
@@ -52,7 +55,7 @@ function setup(options: { fail?: BridgeError; unknownEventPolicy?: 'dead-letter'
     const request = signed(body);
     return app.inject({ method: 'POST', url: '/webhooks/popp', headers: { ...request.headers, ...headers }, payload: request.payload });
   };
-  return { app, post, published, logs, ensured };
+  return { app, post, published, logs, ensured, metrics };
 }
 
 describe('POST /webhooks/popp', () => {
@@ -147,6 +150,43 @@ describe('POST /webhooks/popp', () => {
       expect(response.headers['retry-after']).toBe('5');
       expect(response.json()).toMatchObject({ error: code });
     }
+  });
+
+  it('answers 202 spooled when the records went to the local spool, and a redelivery of it is a duplicate', async () => {
+    const spooled: OutgoingRecord[] = [];
+    const { post, metrics } = setup({
+      deliver: async (records) => {
+        spooled.push(...records);
+        return 'spooled';
+      },
+    });
+    const event = documentUploaded();
+    const first = await post(event);
+    expect(first.statusCode).toBe(202);
+    expect(first.json()).toEqual({ status: 'spooled', eventId: event.eventId });
+    expect(spooled.map((r) => r.topic)).toEqual(['popp.document.uploaded', 'popp.events']);
+    const again = await post(event);
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toEqual({ status: 'duplicate', eventId: event.eventId });
+    expect(spooled).toHaveLength(2);
+    expect(await metrics.registry.metrics()).toMatch(/popp_bridge_webhooks_total\{outcome="spooled"\} 1/);
+  });
+
+  it('answers 503 with Retry-After when the spool is full, and remembers nothing', async () => {
+    let full = true;
+    const { post } = setup({
+      deliver: async () => {
+        if (full) throw new BridgeError('spool_full');
+        return 'spooled';
+      },
+    });
+    const event = documentUploaded();
+    const refused = await post(event);
+    expect(refused.statusCode).toBe(503);
+    expect(refused.headers['retry-after']).toBe('5');
+    expect(refused.json()).toMatchObject({ error: 'spool_full' });
+    full = false;
+    expect((await post(event)).json()).toEqual({ status: 'spooled', eventId: event.eventId });
   });
 
   it('keeps payloads and secrets out of the logs', async () => {

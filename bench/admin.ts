@@ -17,6 +17,12 @@ export async function testKafkaAdmin(brokers: string[]) {
       const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
       if (topics.length > 0) await admin.deleteTopics({ topics });
     },
+    /** The consumer rows' groups (named after the run's prefix): their topics are gone, their offsets would linger. */
+    async deleteBenchGroups(prefix: string) {
+      const { groups } = await admin.listGroups();
+      const ours = groups.map((group) => group.groupId).filter((id) => id.startsWith(prefix));
+      if (ours.length > 0) await admin.deleteGroups(ours);
+    },
     close: () => admin.disconnect(),
   };
 }

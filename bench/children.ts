@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 export interface Child {
   process: ChildProcess;
   rssMb(): number;
+  /** CPU time (user + system, all threads) the process has used so far, in µs. */
+  cpuUs(): number;
   stop(): Promise<void>;
 }
 
@@ -30,7 +32,12 @@ export function startChild(
         // Keep draining so a chatty child never blocks on a full pipe.
         child.stdout?.resume();
         child.stderr?.resume();
-        resolve({ process: child, rssMb: () => rssMb(child.pid as number), stop: () => stop(child) });
+        resolve({
+          process: child,
+          rssMb: () => rssMb(child.pid as number),
+          cpuUs: () => cpuUs(child.pid as number),
+          stop: () => stop(child),
+        });
       }
     };
     child.stdout?.on('data', onData);
@@ -48,6 +55,16 @@ function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return Math.round((kb / 1024) * 10) / 10;
+}
+
+/** Linux reports a process's CPU time in clock ticks of 1/100 s (USER_HZ). */
+const TICK_US = 10_000;
+
+function cpuUs(pid: number): number {
+  // Fields after the command name (which may hold spaces, so split after its closing parenthesis): utime is the 14th, stime the 15th.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_US;
 }
 
 function stop(child: ChildProcess): Promise<void> {

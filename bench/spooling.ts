@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalBroker } from '../src/devstack/broker.js';
 import { devstackHome } from '../src/paths.js';
+import type { Child } from './children.js';
 import type { LoadResult } from './load.js';
 import { startBridgeChild } from './setup.js';
 
@@ -16,10 +17,10 @@ const FROZEN_BROKER_PORT = 31292;
  * answered 202. The warm-up covers the first requests, which wait
  * PUBLISH_TIMEOUT_MS before the spool takes them.
  */
-export async function spoolingRow(
-  measure: (name: string, url: string) => Promise<LoadResult>,
+export async function spoolingRow<R extends LoadResult>(
+  measure: (name: string, url: string, server: Child) => Promise<R>,
   options: { port: number; prefix: string },
-): Promise<LoadResult> {
+): Promise<R> {
   const broker = createLocalBroker({ home: devstackHome, port: FROZEN_BROKER_PORT, controllerPort: FROZEN_BROKER_PORT + 1 });
   const { brokers } = await broker.start();
   const pid = (await broker.status()).pid as number;
@@ -32,7 +33,7 @@ export async function spoolingRow(
   });
   process.kill(pid, 'SIGSTOP');
   try {
-    return await measure('spooling', `http://127.0.0.1:${options.port}/webhooks/popp`);
+    return await measure('spooling', `http://127.0.0.1:${options.port}/webhooks/popp`, bridge);
   } finally {
     process.kill(pid, 'SIGCONT');
     await bridge.stop();

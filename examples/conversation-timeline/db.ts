@@ -52,27 +52,61 @@ const toTimeline = (row: Row): Timeline => ({
   documents: JSON.parse(row.documents) as Timeline['documents'],
 });
 
-/** The timeline read model; `meta` (the group id) is not part of it and survives a rebuild. */
+/**
+ * The timeline read model; `meta` (the group id) is not part of it and
+ * survives a rebuild. Statements are prepared once. Inside a transaction of
+ * its store, a timeline is read from SQLite once and written back once, just
+ * before the COMMIT, however many of the run's events moved it; timelines
+ * stay in memory across runs (up to `CACHED_TIMELINES`) and are forgotten on
+ * a rollback.
+ */
 export function openTimelineDb(path: string): TimelineDb {
   const db: Db = openDatabase(path);
   const tables = readModelTables(db, { timelines: READ_MODEL_DDL });
-  const store = createSqliteIdempotencyStore(db);
+  const selectOne = db.prepare(`${SELECT} WHERE record_id = ?`);
+  const selectAll = db.prepare(`${SELECT} ORDER BY record_id`);
+  const save = db.prepare(SAVE);
+  const cache = new Map<string, Timeline>();
+  const dirty = new Set<string>();
+  const write = (t: Timeline) =>
+    save.run({
+      ...t,
+      screening: t.screening && JSON.stringify(t.screening),
+      documentCount: t.documents.length,
+      documents: JSON.stringify(t.documents),
+    });
+  const flush = () => {
+    for (const recordId of dirty) write(cache.get(recordId) as Timeline);
+    dirty.clear();
+    if (cache.size > CACHED_TIMELINES) cache.clear();
+  };
+  const forget = () => {
+    cache.clear();
+    dirty.clear();
+  };
+  const store = createSqliteIdempotencyStore(db, { beforeCommit: flush, afterRollback: forget });
   return {
     store,
     ...tables,
+    reset(groupId) {
+      forget();
+      tables.reset(groupId);
+    },
     load(recordId) {
-      const row = db.prepare(`${SELECT} WHERE record_id = ?`).get(recordId) as Row | undefined;
+      const cached = cache.get(recordId);
+      if (cached) return cached;
+      const row = selectOne.get(recordId) as Row | undefined;
       return row && toTimeline(row);
     },
     save(t) {
-      db.prepare(SAVE).run({
-        ...t,
-        screening: t.screening && JSON.stringify(t.screening),
-        documentCount: t.documents.length,
-        documents: JSON.stringify(t.documents),
-      });
+      if (!db.inTransaction) return void write(t);
+      cache.set(t.recordId, t);
+      dirty.add(t.recordId);
     },
-    all: () => (db.prepare(`${SELECT} ORDER BY record_id`).all() as Row[]).map(toTimeline),
+    all: () => (selectAll.all() as Row[]).map(toTimeline),
     close: () => db.close(),
   };
 }
+
+/** A few KB each: a bound of some tens of megabytes. */
+const CACHED_TIMELINES = 20_000;

@@ -58,28 +58,30 @@ export function openScheduleDb(path: string): ScheduleDb {
   const db: Db = openDatabase(path);
   const tables = readModelTables(db, { interviews: READ_MODEL_DDL });
   const store = createSqliteIdempotencyStore(db);
+  // Prepared once: preparing a statement costs more than running it.
+  const selectOne = db.prepare(`${SELECT} WHERE record_id = ?`);
+  const selectAll = db.prepare(`${SELECT} ORDER BY record_id`);
+  const selectUpcoming = db.prepare(
+    `${SELECT} WHERE status IN ('scheduled', 'updated', 'rescheduled') AND ends_at >= ? ORDER BY starts_at, record_id`,
+  );
+  const save = db.prepare(SAVE);
   return {
     store,
     ...tables,
     load(recordId) {
-      const row = db.prepare(`${SELECT} WHERE record_id = ?`).get(recordId) as Row | undefined;
+      const row = selectOne.get(recordId) as Row | undefined;
       return row && toInterview(row);
     },
     save(interview) {
-      db.prepare(SAVE).run({
+      save.run({
         ...interview,
         meeting: interview.meeting && JSON.stringify(interview.meeting),
         startsAt: utc(interview.meeting?.startDateTime),
         endsAt: utc(interview.meeting?.endDateTime ?? interview.meeting?.startDateTime),
       });
     },
-    all: () => (db.prepare(`${SELECT} ORDER BY record_id`).all() as Row[]).map(toInterview),
-    upcoming: (now) =>
-      (
-        db
-          .prepare(`${SELECT} WHERE status IN ('scheduled', 'updated', 'rescheduled') AND ends_at >= ? ORDER BY starts_at, record_id`)
-          .all(now.toISOString()) as Row[]
-      ).map(toInterview),
+    all: () => (selectAll.all() as Row[]).map(toInterview),
+    upcoming: (now) => (selectUpcoming.all(now.toISOString()) as Row[]).map(toInterview),
     close: () => db.close(),
   };
 }

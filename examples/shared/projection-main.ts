@@ -1,4 +1,5 @@
 import { loadConfig } from '../../src/config.js';
+import { formatRebuildProgress, type RebuildProgress } from '../../src/consumer/index.js';
 import { type ProjectionDefinition, rebuildProjection, startProjection } from './projection-service.js';
 import type { ReadModel } from './read-model.js';
 import { exampleBrokers, exampleLogger, reading, untilStopped } from './runtime.js';
@@ -31,9 +32,14 @@ export function projectionCommands<D extends ReadModel>(options: ProjectionComma
 
     if (command === 'rebuild') {
       print(`Rebuilding ${dbPath} under a fresh consumer group…`);
-      const result = await rebuildProjection(settings, definition);
+      const onProgress = (progress: RebuildProgress) => print(`  ${formatRebuildProgress(progress)}`);
+      const result = await rebuildProjection({ ...settings, onProgress }, definition);
       const { handled, duplicates, skipped, deadLettered } = result.stats;
-      print(`Rebuilt ${result.size} ${options.rows} in group ${result.groupId}: ${handled} events applied,`);
+      const { events, seconds, eventsPerSec } = result.rebuild;
+      print(
+        `Rebuilt ${result.size} ${options.rows} in group ${result.groupId} from ${events} events in ${seconds} s (${eventsPerSec} events/s):`,
+      );
+      print(`  ${handled} events applied,`);
       print(`  ${duplicates} duplicate(s) and ${skipped} event(s) of other types skipped, ${deadLettered} dead-lettered.`);
       if (result.previousGroupId) print(`  Deleted the previous group ${result.previousGroupId}. \`start\` continues in the new one.`);
       return 0;

@@ -9,6 +9,9 @@ import {
   createConsumer,
   createGroupAdmin,
   deadLetterTopicFor,
+  type RebuildProgress,
+  rebuild,
+  type RebuildResult as SdkRebuildResult,
 } from '../../src/consumer/index.js';
 import type { ReadModel } from './read-model.js';
 import { startOrClose } from './runtime.js';
@@ -42,13 +45,13 @@ export function freshGroupId(base: string, now = new Date()): string {
   return `${base}.${now.toISOString().replace(/[-:.]/g, '').toLowerCase()}-${randomUUID().slice(0, 4)}`;
 }
 
-function projectionConsumer<D extends ReadModel>(
+function projectionOptions<D extends ReadModel>(
   settings: ProjectionSettings,
   definition: ProjectionDefinition<D>,
   db: D,
   groupId: string,
-) {
-  return createConsumer({
+): ConsumerOptions {
+  return {
     ...connectionFromConfig(settings.config, settings.brokers),
     fromBeginning: true,
     ...definition.subscription(db),
@@ -57,7 +60,7 @@ function projectionConsumer<D extends ReadModel>(
     deadLetterTopic: deadLetterTopicFor(settings.config.topics.prefix, settings.baseGroup),
     ...(settings.log && { log: settings.log }),
     ...(settings.signals && { signals: settings.signals }),
-  });
+  };
 }
 
 /** The live projection: follows its topics in the group stored with the read model (a new one for a new database). */
@@ -71,7 +74,7 @@ export async function startProjection<D extends ReadModel>(
     groupId = freshGroupId(settings.baseGroup);
     db.setGroupId(groupId);
   }
-  const consumer = projectionConsumer(settings, definition, db, groupId);
+  const consumer = createConsumer(projectionOptions(settings, definition, db, groupId));
   await startOrClose(consumer, () => db.close());
   return { consumer, db };
 }
@@ -82,16 +85,19 @@ export interface RebuildResult {
   stats: ConsumerStats;
   /** Rows in the rebuilt read model. */
   size: number;
+  /** Events read, the time it took and the rate, as the SDK's rebuild measured them. */
+  rebuild: Pick<SdkRebuildResult, 'events' | 'seconds' | 'eventsPerSec' | 'cpuUsPerEvent'>;
 }
 
 /**
- * Drops the read model and replays its topics under a fresh group until it
- * reaches the end they had when the rebuild began, then stops. The live
- * projection must be stopped first (its group must have no members);
- * `start` afterwards continues in the new group. The old group is deleted.
+ * Drops the read model and replays its topics under a fresh group (the SDK's
+ * `rebuild`: no time limit, progress through `onProgress`) until it reaches
+ * the end they had when the rebuild began, then stops. The live projection
+ * must be stopped first (its group must have no members); `start` afterwards
+ * continues in the new group. The old group is deleted.
  */
 export async function rebuildProjection<D extends ReadModel>(
-  settings: ProjectionSettings,
+  settings: ProjectionSettings & { onProgress?: (progress: RebuildProgress) => void },
   definition: ProjectionDefinition<D>,
 ): Promise<RebuildResult> {
   const admin = await createGroupAdmin(connectionFromConfig(settings.config, settings.brokers).kafka);
@@ -103,16 +109,20 @@ export async function rebuildProjection<D extends ReadModel>(
     }
     const groupId = freshGroupId(settings.baseGroup);
     db.reset(groupId);
-    const consumer = projectionConsumer(settings, definition, db, groupId);
-    await consumer.start();
-    try {
-      await consumer.caughtUp({ timeoutMs: 24 * 3_600_000 });
-    } finally {
-      await consumer.stop();
-    }
+    const result = await rebuild({
+      ...projectionOptions(settings, definition, db, groupId),
+      ...(settings.onProgress && { onProgress: settings.onProgress }),
+    });
     if (previousGroupId)
       await admin.remove(previousGroupId).catch(() => settings.log?.('warn', 'could not delete the old group', { previousGroupId }));
-    return { groupId, previousGroupId, stats: consumer.stats(), size: definition.size(db) };
+    const { events, seconds, eventsPerSec, cpuUsPerEvent } = result;
+    return {
+      groupId,
+      previousGroupId,
+      stats: result.stats,
+      size: definition.size(db),
+      rebuild: { events, seconds, eventsPerSec, cpuUsPerEvent },
+    };
   } finally {
     db.close();
     await admin.close();

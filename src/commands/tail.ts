@@ -47,12 +47,19 @@ export async function tail(options: TailOptions): Promise<void> {
     commit: options.groupId !== undefined,
     fromBeginning: options.fromBeginning,
     sessionTimeoutMs: 10_000,
+    partitionsConcurrently: 1,
+    commitIntervalMs: 1_000,
+    fetchBytesPerPartition: 1_048_576,
     signal: options.signal,
     log: () => {},
     onCrash: () => {},
-    process: async (record) => {
-      options.print(formatRecord(record, catalogue, options.color));
-      return 'handled';
+    processBatch: async (batch) => {
+      for (const record of batch.records) {
+        if (options.signal.aborted || !batch.active()) return;
+        options.print(formatRecord(record, catalogue, options.color));
+        batch.done(record.offset);
+      }
+      await batch.checkpoint();
     },
   });
   try {

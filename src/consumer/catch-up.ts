@@ -3,8 +3,11 @@ import { abortableSleep } from './retry.js';
 
 export type OffsetsAdmin = Pick<Admin, 'fetchTopicOffsets' | 'fetchOffsets'>;
 
+/** Per `topic/partition`: the first offset still in the log and the one after its last record. */
+export type LogEnds = Map<string, { high: bigint; low: bigint }>;
+
 /** Per topic and partition, the offset a caught-up group has committed: the end of the log now. */
-export async function endOffsets(admin: OffsetsAdmin, topics: readonly string[]): Promise<Map<string, { high: bigint; low: bigint }>> {
+export async function endOffsets(admin: OffsetsAdmin, topics: readonly string[]): Promise<LogEnds> {
   const ends = new Map<string, { high: bigint; low: bigint }>();
   for (const topic of topics) {
     for (const entry of await admin.fetchTopicOffsets(topic)) {
@@ -22,7 +25,7 @@ export async function endOffsets(admin: OffsetsAdmin, topics: readonly string[])
 export async function behind(
   admin: OffsetsAdmin,
   groupId: string,
-  ends: Map<string, { high: bigint; low: bigint }>,
+  ends: LogEnds,
   topics: readonly string[],
   fromBeginning = true,
 ): Promise<string[]> {

@@ -1,8 +1,9 @@
 import { createCatalogue } from '../contract/catalogue.js';
 import { DEFAULT_MAX_BODY_BYTES, deadLetterTopicFor, maxMessageBytesFor } from '../contract/topics.js';
+import { createBatchHandler } from './batch.js';
 import { createDecoder } from './decode.js';
 import { createGroupRunner } from './kafka.js';
-import { type ConsumerOptions, sourceTopics } from './options.js';
+import { type ConsumerOptions, DEFAULT_PARTITIONS_CONCURRENTLY, sourceTopics } from './options.js';
 import { createProcessor } from './process.js';
 import { DEFAULT_RETRY } from './retry.js';
 import type { ConsumerStats } from './types.js';
@@ -13,7 +14,7 @@ export interface Consumer {
   readonly deadLetterTopic: string;
   /** Creates missing topics, joins the group; resolves once consuming. */
   start(): Promise<void>;
-  /** Lets the record in hand finish and commit, abandons retries, leaves the group. Safe to call twice. */
+  /** Lets the record in hand finish, abandons retries, commits what is done, leaves the group. Safe to call twice. */
   stop(): Promise<void>;
   /** Settles when the consumer stopped: resolves after a stop, rejects if Kafka gave up on it. */
   readonly stopped: Promise<void>;
@@ -51,7 +52,11 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     commit: true,
     fromBeginning: options.fromBeginning ?? true,
     sessionTimeoutMs: options.sessionTimeoutMs ?? 10_000,
-    process: (record, signal) => processor.process(record, signal),
+    partitionsConcurrently: options.partitionsConcurrently ?? DEFAULT_PARTITIONS_CONCURRENTLY,
+    commitIntervalMs: options.commitIntervalMs ?? 1_000,
+    fetchBytesPerPartition: options.fetchBytesPerPartition ?? 1_048_576,
+    processBatch: (batch) => handleBatch(batch),
+    onPosition: options.onPosition,
     signal: abort.signal,
     log,
     onCrash: (error) => {
@@ -70,6 +75,14 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     deadLetterTopic,
     sendDeadLetter: (record) => runner.sendDeadLetter(record),
     log,
+  });
+  const handleBatch = createBatchHandler({
+    processor,
+    idempotency: options.idempotency,
+    signal: abort.signal,
+    maxRunRecords: 10_000,
+    // Bounds a transaction and how long done records wait for their commit.
+    maxRunMs: Math.min(1_000, options.commitIntervalMs ?? 1_000),
   });
 
   const onSignal = (signal: NodeJS.Signals) => {

@@ -1,9 +1,16 @@
 import { createKafka } from '../kafka/client.js';
+import { behind, endOffsets, type LogEnds } from './catch-up.js';
 import type { KafkaConnection } from './kafka.js';
 
 export interface GroupAdmin {
   /** Whether any member is in the group now (a running service). */
   hasMembers(groupId: string): Promise<boolean>;
+  /** Whether the group has committed an offset on any of these topics (those that exist). */
+  hasCommitted(groupId: string, topics: readonly string[]): Promise<boolean>;
+  /** Per `topic/partition`, where the log begins and ends now. */
+  ends(topics: readonly string[]): Promise<LogEnds>;
+  /** The `topic/partition`s where the group's committed offset is short of `ends`. */
+  behind(groupId: string, ends: LogEnds, topics: readonly string[]): Promise<string[]>;
   /** Forgets the group and its committed offsets; it must have no members. */
   remove(groupId: string): Promise<void>;
   close(): Promise<void>;
@@ -19,6 +26,15 @@ export async function createGroupAdmin(connection: KafkaConnection): Promise<Gro
       const { groups } = await admin.describeGroups([groupId]);
       return (groups[0]?.members.length ?? 0) > 0;
     },
+    async hasCommitted(groupId, topics) {
+      const existing = new Set(await admin.listTopics());
+      const present = topics.filter((topic) => existing.has(topic));
+      if (present.length === 0) return false;
+      const offsets = await admin.fetchOffsets({ groupId, topics: present });
+      return offsets.some(({ partitions }) => partitions.some(({ offset }) => BigInt(offset) >= 0n));
+    },
+    ends: (topics) => endOffsets(admin, topics),
+    behind: (groupId, ends, topics) => behind(admin, groupId, ends, topics),
     async remove(groupId) {
       await admin.deleteGroups([groupId]);
     },

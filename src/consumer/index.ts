@@ -12,6 +12,8 @@ export { createGroupAdmin, type GroupAdmin } from './groups.js';
 export type { KafkaConnection } from './kafka.js';
 export { createMemoryIdempotencyStore } from './memory-store.js';
 export { type ConsumerOptions, type ConsumerTopics, connectionFromConfig } from './options.js';
+export { formatRebuildProgress, type RebuildProgress } from './progress.js';
+export { type RebuildOptions, type RebuildResult, rebuild } from './rebuild.js';
 export {
   type AnyConsumedEvent,
   type CategoryHandler,

@@ -1,9 +1,12 @@
+import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { headerStrings } from '../contract/record.js';
 import { createKafka, type KafkaClientOptions, type TopicSettings } from '../kafka/client.js';
+import type { RecordBatch } from './batch.js';
 import { waitUntilCaughtUp } from './catch-up.js';
 import type { IncomingRecord } from './decode.js';
-import type { Outcome } from './process.js';
 import type { ConsumerLog } from './types.js';
+
+const MIB = 1_048_576;
 
 export type KafkaConnection = Pick<KafkaClientOptions, 'brokers' | 'ssl' | 'sasl'> & { clientId?: string };
 
@@ -19,7 +22,15 @@ export interface GroupRunnerOptions {
   commit: boolean;
   fromBeginning: boolean;
   sessionTimeoutMs: number;
-  process: (record: IncomingRecord, signal: AbortSignal) => Promise<Outcome>;
+  /** Partitions whose batches are handled at the same time (each partition in order). */
+  partitionsConcurrently: number;
+  /** Besides at the end of each batch, on rebalance and on stop, done offsets are committed this often. */
+  commitIntervalMs: number;
+  /** How much one fetch may bring per partition: one batch, so at most one run and one commit per this many bytes. */
+  fetchBytesPerPartition: number;
+  processBatch: (batch: RecordBatch) => Promise<void>;
+  /** After each `done`: the partition's next offset to handle. */
+  onPosition?: ((topic: string, partition: number, next: string) => void) | undefined;
   /** Aborted by the owner when it stops. */
   signal: AbortSignal;
   log: ConsumerLog;
@@ -36,9 +47,12 @@ export interface GroupRunner {
 }
 
 /**
- * The only file of the SDK that knows kafkajs. One record at a time: the
- * offset after a record is committed as soon as it was handled, skipped or
- * dead-lettered, and never for a record left unfinished by a stop.
+ * The only file of the SDK that knows kafkajs. Batches (`eachBatch`), with
+ * offsets resolved by the SDK as runs of records finish: kafkajs commits
+ * what is resolved at the end of every batch, every `commitIntervalMs`
+ * between runs, before it rejoins on a rebalance, and when it stops. Never an
+ * awaited commit per record: the broker holds each commit for a few
+ * milliseconds (`group.coordinator.append.linger.ms`).
  */
 export function createGroupRunner(options: GroupRunnerOptions): GroupRunner {
   const kafka = createKafka({
@@ -55,11 +69,47 @@ export function createGroupRunner(options: GroupRunnerOptions): GroupRunner {
     heartbeatInterval: Math.max(500, Math.floor(options.sessionTimeoutMs / 10)),
     // Short fetch waits: a stop never waits long for an idle fetch to return.
     maxWaitTimeInMs: 500,
+    maxBytesPerPartition: options.fetchBytesPerPartition,
+    // kafkajs' 10 MB per fetch, or room for eight partitions at the size asked for.
+    maxBytes: Math.max(10 * MIB, 8 * options.fetchBytesPerPartition),
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     if (!payload.restart) options.onCrash(payload.error);
   });
   const heartbeatEveryMs = Math.max(500, Math.floor(options.sessionTimeoutMs / 3));
+
+  async function eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { topic, partition, messages } = payload.batch;
+    const records = messages.map((message) => incomingRecord(topic, partition, message));
+    // kafkajs heartbeats only between batches: keep the membership alive through slow handlers and retries (one timer per batch).
+    let lost: unknown;
+    const beat = setInterval(() => {
+      payload.heartbeat().catch((error: unknown) => {
+        lost ??= error;
+      });
+    }, heartbeatEveryMs);
+    try {
+      await options.processBatch({
+        topic,
+        partition,
+        records,
+        done(offset) {
+          payload.resolveOffset(offset);
+          options.onPosition?.(topic, partition, (BigInt(offset) + 1n).toString());
+        },
+        active: () => lost === undefined && payload.isRunning() && !payload.isStale(),
+        async checkpoint() {
+          if (lost !== undefined) throw lost;
+          await payload.heartbeat();
+          if (options.commit) await payload.commitOffsetsIfNecessary();
+        },
+      });
+    } finally {
+      clearInterval(beat);
+    }
+    // The group is rebalancing: kafkajs commits what was done, then rejoins.
+    if (lost !== undefined) throw lost;
+  }
 
   return {
     async start() {
@@ -77,32 +127,16 @@ export function createGroupRunner(options: GroupRunnerOptions): GroupRunner {
       await consumer.connect();
       await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning });
       await consumer.run({
-        autoCommit: false,
-        partitionsConsumedConcurrently: 1,
-        eachMessage: async ({ topic, partition, message, heartbeat }) => {
-          const record: IncomingRecord = {
-            topic,
-            partition,
-            offset: message.offset,
-            key: message.key,
-            value: message.value,
-            headers: headerStrings(message.headers),
-          };
-          // kafkajs heartbeats only between records: keep the membership alive through slow handlers and retries.
-          const beat = setInterval(() => heartbeat().catch(() => {}), heartbeatEveryMs);
-          let outcome: Outcome;
-          try {
-            outcome = await options.process(record, options.signal);
-          } finally {
-            clearInterval(beat);
-          }
-          if (outcome === 'aborted' || !options.commit) return; // stopping: the record stays uncommitted, read again next time
-          await commitWithRetry(() => consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]));
-        },
+        autoCommit: options.commit,
+        autoCommitInterval: options.commitIntervalMs,
+        // Only what the SDK resolved is committed: a batch cut short by a stop leaves the rest for next time.
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: options.partitionsConcurrently,
+        eachBatch,
       });
     },
     async stop() {
-      await consumer.disconnect(); // waits for the record in hand, then leaves the group
+      await consumer.disconnect(); // waits for the batch in hand (cut short at the next record), commits, leaves the group
       await producer.disconnect();
       await admin.disconnect();
     },
@@ -120,18 +154,30 @@ export function createGroupRunner(options: GroupRunnerOptions): GroupRunner {
 }
 
 /**
- * A commit can fail for a moment right after a (re)join, e.g. while the
- * coordinator settles. Thrown out of eachMessage, kafkajs would run the record
- * again, so retry briefly first; past that, at least once still holds.
+ * Headers become strings only when read: a handler that never looks at them
+ * costs nothing for their twenty-odd values. The accessor lives on a shared
+ * prototype because an object literal with a getter costs some 20 times more
+ * to create, once per record.
  */
-async function commitWithRetry(commit: () => Promise<void>, attempts = 4): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await commit();
-      return;
-    } catch (error) {
-      if (attempt >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
-    }
-  }
+const RAW_HEADERS = Symbol('raw headers');
+const HEADERS = Symbol('headers');
+type LazyRecord = IncomingRecord & { [RAW_HEADERS]: KafkaMessage['headers']; [HEADERS]: Record<string, string> | undefined };
+const RECORD_PROTOTYPE = {
+  get headers(): Record<string, string> {
+    const self = this as unknown as LazyRecord;
+    if (self[HEADERS] === undefined) self[HEADERS] = headerStrings(self[RAW_HEADERS]);
+    return self[HEADERS];
+  },
+};
+
+function incomingRecord(topic: string, partition: number, message: KafkaMessage): IncomingRecord {
+  const record = Object.create(RECORD_PROTOTYPE) as LazyRecord;
+  record.topic = topic;
+  record.partition = partition;
+  record.offset = message.offset;
+  record.key = message.key;
+  record.value = message.value;
+  record[RAW_HEADERS] = message.headers;
+  record[HEADERS] = undefined;
+  return record;
 }

@@ -27,11 +27,29 @@ export interface ConsumerOptions {
   deadLetterTopic?: string;
   /** How long a crashed member keeps its partitions before the group moves on (default 10 s). */
   sessionTimeoutMs?: number;
+  /**
+   * Partitions handled at the same time (default 1); each partition stays in
+   * order. More helps handlers that wait on I/O; the handlers of different
+   * partitions then interleave at their awaits.
+   */
+  partitionsConcurrently?: number;
+  /** Besides at the end of each fetched batch, on rebalance and on stop, finished offsets are committed this often (default 1000 ms). */
+  commitIntervalMs?: number;
+  /**
+   * How much one fetch brings per partition (default 1 MiB, kafkajs'; a
+   * rebuild defaults to 4 MiB): bigger batches mean fewer fetch round trips,
+   * fewer commits and fewer, larger store transactions, for more memory.
+   */
+  fetchBytesPerPartition?: number;
+  /** Called as runs of records finish: the partition's next offset to handle (for progress and lag). */
+  onPosition?: (topic: string, partition: number, next: string) => void;
   /** Signals that stop the consumer cleanly (default SIGTERM and SIGINT; `[]` to stop it yourself). */
   signals?: readonly NodeJS.Signals[];
   schemasDir?: string;
   log?: ConsumerLog;
 }
+
+export const DEFAULT_PARTITIONS_CONCURRENTLY = 1;
 
 /** What `connectionFromConfig` reads of the bridge's configuration (its `Config`); the SDK does not load it. */
 export interface BridgeSettings {

@@ -26,8 +26,23 @@ export interface ProcessorOptions {
   sleep?: RetryIo['sleep'];
 }
 
+/** What a record needs, decided from its value alone. */
+export type Prepared =
+  | { kind: 'skip' }
+  | { kind: 'poison'; failure: DeadLetterFailure; eventId: string | undefined }
+  | { kind: 'handle'; handler: Handler<EventType>; event: ConsumedEvent };
+
 export interface Processor {
+  /** Decodes and routes a record without running anything. */
+  prepare(record: IncomingRecord): Prepared;
+  /**
+   * One record on its own: its handler retried (from the second try when
+   * `firstFailure` says the first one failed elsewhere) or its dead letter sent.
+   */
+  settle(record: IncomingRecord, prepared: Prepared, signal: AbortSignal, firstFailure?: { error: unknown }): Promise<Outcome>;
   process(record: IncomingRecord, signal: AbortSignal): Promise<Outcome>;
+  /** Counts outcomes decided outside `settle` (a run of records handled together). */
+  count(counts: { handled: number; duplicates: number; skipped: number }): void;
   stats(): ConsumerStats;
 }
 
@@ -76,58 +91,87 @@ export function createProcessor(options: ProcessorOptions): Processor {
     return store.atomically ? store.atomically(work) : work();
   }
 
+  function prepare(record: IncomingRecord): Prepared {
+    const decoded = options.decode(record.value);
+    if (!decoded.ok) {
+      // Not ours to judge: a type without a schema here, or one that claims a type this service does not handle.
+      const claimsOtherType = decoded.eventType !== undefined && !handles(decoded.eventType);
+      if (decoded.reason === REASON.unknownEventType || claimsOtherType) return SKIP;
+      const failure = { reason: decoded.reason, detail: decoded.detail, attempts: 0 };
+      return { kind: 'poison', failure, eventId: record.headers[HEADER.eventId] };
+    }
+    // The one place the type and its handler are joined: the schema of the type has just validated the value.
+    const handler = handlerOf(decoded.event.event);
+    if (!handler) return SKIP;
+    return { kind: 'handle', handler, event: consumedEvent(record, decoded.event as ConsumedEvent['event'], decoded.schemaId) };
+  }
+
+  async function settle(record: IncomingRecord, prepared: Prepared, signal: AbortSignal, firstFailure?: { error: unknown }) {
+    if (prepared.kind === 'skip') {
+      stats.skipped++;
+      return 'skipped';
+    }
+    if (prepared.kind === 'poison') return deadLetter(record, prepared.failure, prepared.eventId);
+    const { handler, event } = prepared;
+    const result = await withRetries((attempt) => once(handler, event, attempt, signal), options.retry, {
+      signal,
+      sleep: options.sleep,
+      ...(firstFailure && { firstFailure }),
+      onRetry: (attempt, error, delayMs) => {
+        stats.retries++;
+        log('warn', 'handler failed; retrying', { eventId: event.eventId, attempt, delayMs, error: describeError(error) });
+      },
+    });
+    if (result.ok === 'aborted') return 'aborted';
+    if (!result.ok) {
+      const failure = { reason: REASON.handlerFailed, detail: describeError(result.error), attempts: result.attempts };
+      return deadLetter(record, failure, event.eventId);
+    }
+    if (result.value === 'duplicate') stats.duplicates++;
+    else stats.handled++;
+    return result.value;
+  }
+
   return {
     stats: () => ({ ...stats }),
-    async process(record, signal) {
-      const decoded = options.decode(record.value);
-      if (!decoded.ok) {
-        // Not ours to judge: a type without a schema here, or one that claims a type this service does not handle.
-        const claimsOtherType = decoded.eventType !== undefined && !handles(decoded.eventType);
-        if (decoded.reason === REASON.unknownEventType || claimsOtherType) {
-          stats.skipped++;
-          return 'skipped';
-        }
-        return deadLetter(record, { reason: decoded.reason, detail: decoded.detail, attempts: 0 }, record.headers[HEADER.eventId]);
-      }
-      // The one place the type and its handler are joined: the schema of the type has just validated the value.
-      const handler = handlerOf(decoded.event.event);
-      if (!handler) {
-        stats.skipped++;
-        return 'skipped';
-      }
-      const event = consumedEvent(record, decoded.event as ConsumedEvent['event'], decoded.schemaId);
-      const result = await withRetries((attempt) => once(handler, event, attempt, signal), options.retry, {
-        signal,
-        sleep: options.sleep,
-        onRetry: (attempt, error, delayMs) => {
-          stats.retries++;
-          log('warn', 'handler failed; retrying', { eventId: event.eventId, attempt, delayMs, error: describeError(error) });
-        },
-      });
-      if (result.ok === 'aborted') return 'aborted';
-      if (!result.ok) {
-        const failure = { reason: REASON.handlerFailed, detail: describeError(result.error), attempts: result.attempts };
-        return deadLetter(record, failure, event.eventId);
-      }
-      if (result.value === 'duplicate') stats.duplicates++;
-      else stats.handled++;
-      return result.value;
+    prepare,
+    settle,
+    process: (record, signal) => settle(record, prepare(record), signal),
+    count(counts) {
+      stats.handled += counts.handled;
+      stats.duplicates += counts.duplicates;
+      stats.skipped += counts.skipped;
     },
   };
 }
 
+const SKIP: Prepared = { kind: 'skip' };
+
+/**
+ * The headers are read from the record only when a handler asks: the record
+ * turns them into strings then. The accessor sits on a shared prototype (an
+ * object literal with a getter costs far more to create, once per event), so
+ * spreading an event copies everything but `headers`.
+ */
+const RECORD = Symbol('record');
+const EVENT_PROTOTYPE = {
+  get headers(): Readonly<Record<string, string>> {
+    return (this as unknown as { [RECORD]: IncomingRecord })[RECORD].headers;
+  },
+};
+
 function consumedEvent(record: IncomingRecord, event: ConsumedEvent['event'], schemaId: number | undefined): ConsumedEvent {
-  return {
-    type: event.event,
-    eventId: event.eventId,
-    recordId: event.data.recordId,
-    event,
-    data: event.data,
-    key: record.key?.toString('utf8') ?? null,
-    headers: record.headers,
-    topic: record.topic,
-    partition: record.partition,
-    offset: record.offset,
-    schemaId,
-  };
+  const consumed = Object.create(EVENT_PROTOTYPE) as Record<string | symbol, unknown>;
+  consumed.type = event.event;
+  consumed.eventId = event.eventId;
+  consumed.recordId = event.data.recordId;
+  consumed.event = event;
+  consumed.data = event.data;
+  consumed.key = record.key === null ? null : record.key.toString('utf8');
+  consumed.topic = record.topic;
+  consumed.partition = record.partition;
+  consumed.offset = record.offset;
+  consumed.schemaId = schemaId;
+  consumed[RECORD] = record;
+  return consumed as unknown as ConsumedEvent;
 }

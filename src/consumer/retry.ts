@@ -10,6 +10,8 @@ export interface RetryIo {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   random?: () => number;
   onRetry?: (attempt: number, error: unknown, delayMs: number) => void;
+  /** The first try already ran elsewhere and failed with this error: go on from the second. */
+  firstFailure?: { error: unknown };
 }
 
 /**
@@ -20,16 +22,21 @@ export interface RetryIo {
 export async function withRetries<T>(work: (attempt: number) => Promise<T>, policy: RetryPolicy, io: RetryIo): Promise<RetryOutcome<T>> {
   const sleep = io.sleep ?? abortableSleep;
   const random = io.random ?? Math.random;
-  for (let attempt = 1; ; attempt++) {
+  let failure = io.firstFailure;
+  for (let attempt = failure ? 2 : 1; ; attempt++) {
+    if (failure) {
+      const failed = attempt - 1;
+      if (failed >= policy.attempts) return { ok: false, error: failure.error, attempts: failed };
+      if (io.signal.aborted) return { ok: 'aborted' };
+      const delay = backoffMs(failed, policy, random);
+      io.onRetry?.(failed, failure.error, delay);
+      await sleep(delay, io.signal);
+    }
     if (io.signal.aborted) return { ok: 'aborted' };
     try {
       return { ok: true, value: await work(attempt) };
     } catch (error) {
-      if (attempt >= policy.attempts) return { ok: false, error, attempts: attempt };
-      if (io.signal.aborted) return { ok: 'aborted' };
-      const delay = backoffMs(attempt, policy, random);
-      io.onRetry?.(attempt, error, delay);
-      await sleep(delay, io.signal);
+      failure = { error };
     }
   }
 }

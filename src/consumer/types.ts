@@ -51,14 +51,31 @@ export function defineHandlers(handlers: Handlers): Handlers {
 }
 
 /**
- * Where a service remembers the eventIds it has applied. `seen` runs before
- * the handler and `remember` after it succeeded; with `atomically` all three
- * run in one transaction of the service's database, so the effect and the
- * memory of it commit (or roll back) together: exactly-once in effect.
+ * Where a service remembers the eventIds it has applied. The SDK takes the
+ * records of a partition in runs (up to a fetched batch) and, per run, calls
+ * `atomically` once; inside it, `seenAmong` (or `seen` for each eventId)
+ * before the handlers and `rememberAll` (or `remember` for each) after them.
+ * So the run's effects and the memory of them commit (or roll back) together
+ * in one transaction of the service's database: exactly-once in effect.
+ *
+ * When a handler fails inside a run, the SDK throws out of `atomically` (the
+ * run rolls back), applies the records before it again as a shorter run, and
+ * retries the failing one on its own (`atomically` around `seen`, the handler
+ * and `remember`). A handler may therefore run again after a rollback: keep
+ * effects outside the database idempotent.
  */
 export interface IdempotencyStore {
   seen(eventId: string): boolean | Promise<boolean>;
   remember(eventId: string): void | Promise<void>;
+  /** Of these eventIds, the ones already applied: one lookup for a whole run. */
+  seenAmong?(eventIds: readonly string[]): ReadonlySet<string> | Promise<ReadonlySet<string>>;
+  /** Records a run's applied eventIds at once. */
+  rememberAll?(eventIds: readonly string[]): void | Promise<void>;
+  /**
+   * Runs `work` in one transaction. With more than one partition in flight
+   * (`partitionsConcurrently` > 1) calls may overlap: a store whose
+   * transactions share one connection must queue them.
+   */
   atomically?<R>(work: () => Promise<R>): Promise<R>;
 }
 

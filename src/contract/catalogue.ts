@@ -2,6 +2,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { PoppEnvelope } from '../../generated/events.js';
 import { schemasDir } from '../paths.js';
+import { isDateTime } from './date-time.js';
 import { type InvalidValueReason, REASON } from './reasons.js';
 import { CATEGORY_KEYWORD, loadSchemas, type SchemaSet } from './schemas.js';
 import { topicForEventType } from './topics.js';
@@ -21,6 +22,8 @@ export interface EventCatalogue {
   readonly schemas: SchemaSet;
 }
 
+const VALID: Verdict = { ok: true };
+
 /** Compiles every validator once, at start-up, from the files in `schemas/` (or `schemasDir`). */
 export function createCatalogue(options: { schemasDir?: string | undefined; topicPrefix: string }): EventCatalogue {
   const schemas = loadSchemas(options.schemasDir ?? schemasDir);
@@ -28,6 +31,7 @@ export function createCatalogue(options: { schemasDir?: string | undefined; topi
   const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
   ajv.addKeyword({ keyword: CATEGORY_KEYWORD, schemaType: 'string' });
   addFormats(ajv, ['date-time', 'uri']);
+  ajv.addFormat('date-time', { type: 'string', validate: isDateTime }); // the same verdicts, several times faster
   const envelope = ajv.compile(schemas.envelope);
   const validators = new Map<string, ValidateFunction>();
   for (const [type, schema] of schemas.events) validators.set(type, ajv.compile(schema));
@@ -43,7 +47,7 @@ export function createCatalogue(options: { schemasDir?: string | undefined; topi
       const validate = validators.get(type);
       if (!validate) return { ok: false, reason: REASON.unknownEventType, detail: `no schema for ${type}` };
       if (!validate(value)) return { ok: false, reason: REASON.schemaViolation, detail: describe(validate.errors) };
-      return { ok: true };
+      return VALID;
     },
     topicFor(eventType) {
       let topic = topics.get(eventType);

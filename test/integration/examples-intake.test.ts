@@ -79,8 +79,24 @@ describe('examples/document-intake', () => {
       return example.stoppedStats();
     };
 
-    await post(batch(0, 300));
+    // The events arrive while the service runs, a few at a time: it handles a fetched batch in milliseconds,
+    // so a kill or a stop lands mid-stream only while the stream is still coming in.
+    const trickle = async (events: unknown[]) => {
+      for (let i = 0; i < events.length; i += 10) {
+        await post(events.slice(i, i + 10));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    const started = (example: ReturnType<typeof run>) =>
+      eventually(
+        () => example.lines.some((line) => line.includes('consumer started')),
+        30_000,
+        () => example.lines.join('\n'),
+      );
+
     const killed = run();
+    await started(killed);
+    const first = trickle(batch(0, 300));
     await eventually(
       () => applied() >= 20,
       30_000,
@@ -89,6 +105,7 @@ describe('examples/document-intake', () => {
     killed.child.kill('SIGKILL');
     await killed.exited;
     expect(applied()).toBeLessThan(300); // the kill came mid-stream
+    await first;
 
     // The same group again: it waits out the dead member's session, then continues from the last commit.
     const resumed = run();
@@ -99,12 +116,14 @@ describe('examples/document-intake', () => {
     );
     await sigterm(resumed);
 
-    await post(batch(300, 100));
     const stopped = run();
+    await started(stopped);
+    const second = trickle(batch(300, 100));
     await eventually(() => applied() >= 310, 30_000);
     await sigterm(stopped);
     const appliedAtStop = applied();
     expect(appliedAtStop).toBeLessThan(400); // SIGTERM came mid-stream too
+    await second;
 
     const last = run();
     await eventually(

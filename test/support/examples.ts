@@ -15,7 +15,16 @@ export interface ExampleProcess {
 
 /** Runs an example's main.ts as its own Node process (no tsx wrapper process, so signals reach it directly). */
 export function spawnExample(name: string, args: string[], env: Record<string, string>): ExampleProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', `examples/${name}/main.ts`, ...args], {
+  return spawnScript(`examples/${name}/main.ts`, args, env);
+}
+
+/** Runs a service of `test/support/` as its own Node process, as `spawnExample` does. */
+export function spawnFixture(name: string, env: Record<string, string>): ExampleProcess {
+  return spawnScript(`test/support/${name}.ts`, [], env);
+}
+
+function spawnScript(script: string, args: string[], env: Record<string, string>): ExampleProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: projectRoot,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -37,19 +37,19 @@ describe('backpressure', () => {
   });
 
   it('refuses new webhooks while the event loop lags past its bound', async () => {
-    backpressure = createBackpressure({ maxInFlight: 100, maxEventLoopDelayMs: 100, sampleMs: 200 });
+    backpressure = createBackpressure({ maxInFlight: 100, maxEventLoopDelayMs: 100, sampleMs: 1_000 });
     const { app } = inMemoryApp({ deps: { backpressure } });
     await app.ready();
     // The monitor's first tick only starts its clock: lag before it is not seen.
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    const until = Date.now() + 500;
+    await new Promise((resolve) => setTimeout(resolve, 1_050));
+    const until = Date.now() + 1_100;
     while (Date.now() < until) {
       // keep the event loop busy: every timer fires late
     }
-    // A following sample sees the lag and the verdict holds for one sample interval (200 ms).
+    // A following sample sees the lag and the verdict holds for one sample interval (1 s), long enough for the request below on a loaded machine.
     // Polled on every turn of the loop, not on a timer, so a loaded machine cannot step over that window.
     let verdict = backpressure.refuse();
-    const giveUp = Date.now() + 3_000;
+    const giveUp = Date.now() + 5_000;
     while (!verdict && Date.now() < giveUp) {
       await new Promise((resolve) => setImmediate(resolve));
       verdict = backpressure.refuse();

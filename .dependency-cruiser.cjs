@@ -2,6 +2,12 @@
  * The layers of docs/layers.md, checked by `npm run lint`. Lower layers never
  * import higher ones; the consumer SDK stays apart from the bridge's internals.
  */
+
+/** `src/<name>/…` or `src/<name>.ts`, for each name: a folder and the file beside it of the same name. */
+const layer = (...names) => `^src/(${names.join('|')})(/|\\.ts$)`;
+
+const ENTRY_POINTS = ['commands', 'cli', 'server', 'app', 'console', 'admin'];
+
 module.exports = {
   forbidden: [
     { name: 'no-cycles', severity: 'error', comment: 'a cycle has no bottom layer', from: {}, to: { circular: true } },
@@ -20,11 +26,18 @@ module.exports = {
       to: { path: '^src/(server|app)\\.ts$' },
     },
     {
+      name: 'contract-at-the-bottom',
+      severity: 'error',
+      comment: 'the contract is what every writer and reader of the topics shares: it imports only the generated types and paths.ts',
+      from: { path: '^src/contract/' },
+      to: { path: '^(src|generated)/', pathNot: '^(src/contract/|generated/|src/paths\\.ts$)' },
+    },
+    {
       name: 'config-stands-alone',
       severity: 'error',
-      comment: 'the configuration reads the environment and nothing of the bridge',
-      from: { path: '^src/config(\\.ts$|/)' },
-      to: { path: '^src/', pathNot: '^src/config(\\.ts$|/)' },
+      comment: 'the configuration reads the environment; of the bridge it knows only the contract (its defaults)',
+      from: { path: layer('config') },
+      to: { path: '^src/', pathNot: `${layer('config')}|^src/contract/` },
     },
     {
       name: 'devstack-stands-alone',
@@ -34,35 +47,61 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/(devstack/|paths\\.ts$)' },
     },
     {
-      name: 'kafka-below-the-pipeline',
-      // A warning until the record contract has its own module (src/contract/): the back edges it removes are listed by lint.
-      severity: 'warn',
-      comment: 'kafka/ serves the webhook pipeline, the commands and the SDK; it imports none of them',
-      from: { path: '^src/kafka/' },
-      to: { path: '^src/(webhook|consumer|commands|cli|devstack|config)(/|\\.ts$)' },
+      name: 'events-above-the-contract-only',
+      severity: 'error',
+      comment: 'what is made from the catalogue (AsyncAPI, samples, schema diffs) reads the contract and nothing else of the bridge',
+      from: { path: '^src/events/' },
+      to: { path: layer('kafka', 'registry', 'dedupe', 'webhook', 'spool', 'replay', 'consumer', 'devstack', 'config', ...ENTRY_POINTS) },
     },
     {
-      name: 'events-below-kafka-and-webhook',
-      // A warning until the record contract has its own module (src/contract/): the back edges it removes are listed by lint.
-      severity: 'warn',
-      comment: 'the event catalogue is read by kafka/, webhook/ and the SDK; it imports none of them',
-      from: { path: '^src/events/' },
-      to: { path: '^src/(kafka|webhook|consumer|commands|cli|devstack|config)(/|\\.ts$)' },
+      name: 'kafka-below-the-pipeline',
+      severity: 'error',
+      comment: 'kafka/ serves the webhook pipeline, the commands and the SDK; it imports none of them',
+      from: { path: '^src/kafka/' },
+      to: { path: layer('events', 'registry', 'dedupe', 'webhook', 'spool', 'replay', 'consumer', 'devstack', 'config', ...ENTRY_POINTS) },
+    },
+    {
+      name: 'registry-below-the-pipeline',
+      severity: 'error',
+      comment: 'the schema registry client and codec are used by the pipeline and the replay; they import neither',
+      from: { path: '^src/registry/' },
+      to: { path: layer('kafka', 'dedupe', 'webhook', 'spool', 'replay', 'consumer', 'devstack', 'config', ...ENTRY_POINTS) },
+    },
+    {
+      name: 'dedupe-below-the-pipeline',
+      severity: 'error',
+      comment: 'the dedupe stores know eventIds, not webhooks or Kafka',
+      from: { path: '^src/dedupe/' },
+      to: { path: layer('events', 'kafka', 'registry', 'webhook', 'spool', 'replay', 'consumer', 'devstack', ...ENTRY_POINTS) },
     },
     {
       name: 'webhook-below-entry-points',
       severity: 'error',
       comment: 'the pipeline stages are wired by server.ts and the commands',
       from: { path: '^src/webhook/' },
-      to: { path: '^src/(consumer|commands|cli|devstack)/' },
+      to: { path: layer('spool', 'replay', 'consumer', 'devstack', ...ENTRY_POINTS) },
+    },
+    {
+      name: 'replay-below-entry-points',
+      severity: 'error',
+      comment: 'the replay is run by its command and the console; it imports neither, nor the SDK',
+      from: { path: '^src/replay/' },
+      to: { path: layer('consumer', 'devstack', ...ENTRY_POINTS) },
+    },
+    {
+      name: 'spool-below-entry-points',
+      severity: 'error',
+      comment: "the spool wraps the route's delivery and is wired by server.ts; it imports neither the replay, the SDK nor an entry point",
+      from: { path: '^src/spool/' },
+      to: { path: layer('replay', 'consumer', 'devstack', ...ENTRY_POINTS) },
     },
     {
       name: 'sdk-imports-only-the-contract',
-      // A warning until the record contract has its own module (src/contract/): the back edges it removes are listed by lint.
-      severity: 'warn',
-      comment: 'the consumer SDK: the contract, the generated types and its own files',
+      severity: 'error',
+      comment:
+        'the consumer SDK: the contract, the generated types, its own files, and the one Kafka factory (every producer of the project comes from it)',
       from: { path: '^src/consumer/' },
-      to: { path: '^(src|generated)/', pathNot: '^(src/consumer/|src/contract/|generated/)' },
+      to: { path: '^(src|generated)/', pathNot: '^(src/consumer/|src/contract/|generated/|src/kafka/client\\.ts$)' },
     },
   ],
   options: {

@@ -1,5 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
-import { topicForEventType } from '../src/events/topics.js';
+import { topicForEventType } from '../src/contract/topics.js';
 import { createTopicEnsurer } from '../src/kafka/topics.js';
 
 const TYPES = ['CONVERSATION_STARTED', 'CONVERSATION_COMPLETED', 'DOCUMENT_UPLOADED'];

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { configurationTable, withTable } from '../src/config/table.js';
 import { loadConfig, VARIABLES } from '../src/config.js';
+import { loadSchemas } from '../src/contract/schemas.js';
 import { asyncApiDocument } from '../src/events/asyncapi.js';
-import { loadSchemas } from '../src/events/schemas.js';
 import { projectRoot, schemasDir } from '../src/paths.js';
 import { renderTypes } from './typescript-types.js';
 

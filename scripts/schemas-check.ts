@@ -6,9 +6,9 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../src/config.js';
-import { createCatalogue } from '../src/events/catalogue.js';
-import { checkCompatibility, describeVerdicts } from '../src/events/compatibility.js';
+import { createCatalogue } from '../src/contract/catalogue.js';
 import { schemasDir } from '../src/paths.js';
+import { checkCompatibility, describeVerdicts } from '../src/registry/compatibility.js';
 
 const { values } = parseArgs({ options: { 'schemas-dir': { type: 'string', default: schemasDir } } });
 

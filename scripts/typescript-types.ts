@@ -4,8 +4,8 @@
  * catalogue's constants (types, categories).
  */
 import { compile } from 'json-schema-to-typescript';
-import type { JsonSchema, SchemaSet } from '../src/events/schemas.js';
-import { mapSharedRefs, unbundleSchema } from '../src/events/shared-shapes.js';
+import type { JsonSchema, SchemaSet } from '../src/contract/schemas.js';
+import { mapSharedRefs, unbundleSchema } from '../src/contract/shared-shapes.js';
 
 const options = {
   bannerComment: '',

@@ -2,12 +2,10 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, createReader, type Env } from './config/declare.js';
 import { VARIABLES } from './config/variables.js';
+import { defaultDeadLetterTopic, defaultLogTopic } from './contract/topics.js';
 
 export { ConfigError, type Env } from './config/declare.js';
-export { COMPATIBILITY_LEVELS, type Compatibility, VARIABLES } from './config/variables.js';
-
-/** The default of MAX_BODY_BYTES, for readers that size topics without the bridge's configuration. */
-export const DEFAULT_MAX_BODY_BYTES = VARIABLES.MAX_BODY_BYTES.default;
+export { VARIABLES } from './config/variables.js';
 
 const readVariables = createReader(VARIABLES);
 
@@ -56,8 +54,8 @@ export function loadConfig(env: Env = process.env) {
     topics: {
       prefix,
       /** Empty string: no log topic. */
-      eventLog: v.EVENT_LOG_TOPIC ?? `${prefix}events`,
-      deadLetter: v.DEAD_LETTER_TOPIC ?? `${prefix}dead-letter`,
+      eventLog: v.EVENT_LOG_TOPIC ?? defaultLogTopic(prefix),
+      deadLetter: v.DEAD_LETTER_TOPIC ?? defaultDeadLetterTopic(prefix),
       partitions: v.TOPIC_PARTITIONS,
       replicationFactor: v.TOPIC_REPLICATION_FACTOR,
     },

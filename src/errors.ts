@@ -24,21 +24,6 @@ export const ERRORS = {
 
 export type ErrorCode = keyof typeof ERRORS;
 
-/**
- * Why a signed delivery went to the dead-letter topic instead of its own
- * (the `dead-letter-reason` header). Dead letters are answered 202: Popp
- * need not retry them, they are kept for audit and replay.
- */
-export const DEAD_LETTER_REASONS = {
-  'invalid-json': 'the body is not JSON, or not UTF-8',
-  'invalid-envelope': 'event, eventId, eventTimestamp or data.recordId/organizationId missing, of the wrong type or out of bounds',
-  'schema-violation': "the body fails its event type's JSON Schema",
-  'unknown-event-type': 'no schema for the event type',
-  'rejected-by-kafka': 'Kafka refused the records for good (too large for the topic, an invalid record)',
-} as const;
-
-export type DeadLetterReason = keyof typeof DEAD_LETTER_REASONS;
-
 /** Seconds a client should wait before retrying a retriable (503) answer. */
 export const RETRY_AFTER_SECONDS = 5;
 

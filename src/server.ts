@@ -8,16 +8,16 @@ import { createBridgeKafka } from './bridge-kafka.js';
 import type { Config } from './config.js';
 import type { ConsoleRoute } from './console/deps.js';
 import { createConsoleDeps } from './console/wiring.js';
-import { createCatalogue } from './events/catalogue.js';
+import { createCatalogue } from './contract/catalogue.js';
+import type { Dedupe } from './dedupe/dedupe.js';
+import { createDedupeStore } from './dedupe/store.js';
 import { createReadiness } from './kafka/health.js';
 import { createBatchingPublisher } from './kafka/publisher.js';
-import { createValueCodec } from './kafka/registry-startup.js';
 import { createMetrics } from './metrics.js';
 import { schemasDir as defaultSchemasDir } from './paths.js';
+import { createValueCodec } from './registry/startup.js';
 import { openSpool } from './spool/open.js';
 import { waitUntilReady } from './wait-until-ready.js';
-import type { Dedupe } from './webhook/dedupe.js';
-import { createDedupeStore } from './webhook/dedupe-store.js';
 import { createSignatureVerifier } from './webhook/verify.js';
 
 /** Ends the wait for Kafka when the bridge shuts down before Kafka ever answered. */

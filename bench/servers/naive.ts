@@ -4,7 +4,7 @@
  */
 import Fastify from 'fastify';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { topicForEventType } from '../../src/events/topics.js';
+import { topicForEventType } from '../../src/contract/topics.js';
 import { createSignatureVerifier } from '../../src/webhook/verify.js';
 
 const [portArg, brokers, prefix, secret] = process.argv.slice(2);

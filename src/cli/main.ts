@@ -81,7 +81,7 @@ async function runTrigger(args: string[], print: (line: string) => void): Promis
   const count = Number(values.count);
   const config = loadConfig();
   const { listEventTypes, trigger } = await import('../commands/trigger.js');
-  const { createCatalogue } = await import('../events/catalogue.js');
+  const { createCatalogue } = await import('../contract/catalogue.js');
   const catalogue = createCatalogue({ schemasDir, topicPrefix: config.topics.prefix });
   if (values.list) {
     for (const line of listEventTypes(catalogue)) print(line);

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { devstackHome } from '../paths.js';
-import { replayDeadLettersCommand } from '../replay-run.js';
+import { replayDeadLettersCommand } from '../replay/run.js';
 
-export { type ReplayCommandOptions, replayDeadLettersCommand } from '../replay-run.js';
+export { type ReplayCommandOptions, replayDeadLettersCommand } from '../replay/run.js';
 
 /** `popp-bridge replay-dead-letters [--dry-run]`: on KAFKA_BROKERS, or the local development broker. Exit 0 once done. */
 export async function replayCommand(args: string[], print: (line: string) => void): Promise<number> {

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { type Config, loadConfig } from '../config.js';
-import { type IncomingRecord, unwrapValue } from '../consumer/decode.js';
+import type { IncomingRecord } from '../consumer/decode.js';
 import { createGroupRunner } from '../consumer/kafka.js';
+import { createCatalogue, type EventCatalogue } from '../contract/catalogue.js';
+import { HEADER } from '../contract/headers.js';
+import { REASON } from '../contract/reasons.js';
+import { topicForEventType } from '../contract/topics.js';
+import { parseJson, unwrapValue } from '../contract/value.js';
 import { LOCAL_BROKERS } from '../devstack/broker.js';
-import { createCatalogue, type EventCatalogue } from '../events/catalogue.js';
-import { topicForEventType } from '../events/topics.js';
-import { schemasDir } from '../paths.js';
-import { parseJson } from '../webhook/parse.js';
 
 export const TAIL_USAGE = 'usage: popp-bridge tail [--event TYPE] [--from-beginning] [--group G]';
 
@@ -30,7 +31,7 @@ export interface TailOptions {
 /** Prints each record of the topics as one readable line until `signal` aborts. It shows payload fields: an operator's tool. */
 export async function tail(options: TailOptions): Promise<void> {
   const { config } = options;
-  const catalogue = options.catalogue ?? createCatalogue({ schemasDir, topicPrefix: config.topics.prefix });
+  const catalogue = options.catalogue ?? createCatalogue({ topicPrefix: config.topics.prefix });
   const topics = options.eventType
     ? [topicForEventType(config.topics.prefix, options.eventType)]
     : config.topics.eventLog
@@ -127,9 +128,9 @@ export function formatRecord(record: IncomingRecord, catalogue: Pick<EventCatalo
   const where = `${record.topic}[${record.partition}]@${record.offset}${schemaId === undefined ? '' : ` schema=${schemaId}`}`;
   const parsed = parseJson(body);
   const value = parsed.ok ? parsed.value : undefined;
-  const verdict = parsed.ok ? catalogue.check(value) : { ok: false as const, reason: 'invalid-json', detail: parsed.detail };
-  if (!verdict.ok && verdict.reason !== 'unknown-event-type' && verdict.reason !== 'schema-violation') {
-    const when = record.headers['received-at'] ?? '-';
+  const verdict = parsed.ok ? catalogue.check(value) : { ok: false as const, reason: REASON.invalidJson, detail: parsed.detail };
+  if (!verdict.ok && verdict.reason !== REASON.unknownEventType && verdict.reason !== REASON.schemaViolation) {
+    const when = record.headers[HEADER.receivedAt] ?? '-';
     const problem = paint(color, 31, `! ${verdict.reason}: ${safe(verdict.detail)}`);
     return `${when}  ${problem}  ${safe(record.key?.toString('utf8') ?? '-')}  ${paint(color, 2, `(${body.length} bytes, ${where})`)}`;
   }

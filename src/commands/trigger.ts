@@ -1,5 +1,6 @@
 import { request } from 'node:http';
-import type { EventCatalogue } from '../events/catalogue.js';
+import type { EventCatalogue } from '../contract/catalogue.js';
+import { HEADER } from '../contract/headers.js';
 import { sampleEvent } from '../events/samples.js';
 import { signBody } from '../webhook/verify.js';
 
@@ -63,7 +64,7 @@ function post(url: string, body: Buffer, signature: string): Promise<{ status: n
   return new Promise((resolve, reject) => {
     const req = request(
       url,
-      { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': body.length, 'x-signature': signature } },
+      { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': body.length, [HEADER.signature]: signature } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -1,16 +1,6 @@
+import { COMPATIBILITY_LEVELS } from '../contract/subjects.js';
+import { DEFAULT_MAX_BODY_BYTES } from '../contract/topics.js';
 import type { Variable } from './declare.js';
-
-/** The registry's compatibility levels (Confluent's names, which Apicurio's ccompat API shares). */
-export const COMPATIBILITY_LEVELS = [
-  'BACKWARD',
-  'BACKWARD_TRANSITIVE',
-  'FORWARD',
-  'FORWARD_TRANSITIVE',
-  'FULL',
-  'FULL_TRANSITIVE',
-  'NONE',
-] as const;
-export type Compatibility = (typeof COMPATIBILITY_LEVELS)[number];
 
 const TOPIC = '^[a-zA-Z0-9._-]{0,249}$';
 /** Text never quoted in an error message: a password, or a URL that may carry one. */
@@ -134,7 +124,7 @@ export const VARIABLES = {
     max: 2 ** 50,
     help: 'bytes of journal on disk (1 GiB); past it, 503 `spool_full`',
   },
-  MAX_BODY_BYTES: { kind: 'int', default: 1_048_576, min: 64, max: 104_857_600, help: 'larger bodies get 413' },
+  MAX_BODY_BYTES: { kind: 'int', default: DEFAULT_MAX_BODY_BYTES, min: 64, max: 104_857_600, help: 'larger bodies get 413' },
   MAX_IN_FLIGHT_REQUESTS: { kind: 'int', default: 5_000, min: 1, max: 1_000_000, help: 'webhooks in flight before 503 `overloaded`' },
   MAX_UNVERIFIED_REQUESTS: {
     kind: 'int',

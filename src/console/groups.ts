@@ -1,6 +1,6 @@
 import type { Admin } from 'kafkajs';
 import { committedOffsets, endOffsets, lagPerPartition } from '../consumer/catch-up.js';
-import { deadLetterTopicFor } from '../consumer/dead-letter.js';
+import { deadLetterTopicFor, groupDeadLetterPrefix } from '../contract/topics.js';
 
 export interface GroupRow {
   groupId: string;
@@ -28,7 +28,7 @@ export async function listConsumerGroups(
   options: { prefix: string; logTopic: string; deadLetterTopic: string },
 ): Promise<GroupRow[]> {
   const existing = await admin.listTopics();
-  const ownDeadLetters = `${options.prefix}dead-letter.`;
+  const ownDeadLetters = groupDeadLetterPrefix(options.prefix);
   const bridgeTopics = existing
     .filter(
       (topic) =>

@@ -1,5 +1,5 @@
+import type { StoredRecord } from '../contract/record.js';
 import type { OffsetRange } from '../kafka/partition-fetch.js';
-import type { StoredRecord } from '../kafka/topic-reader.js';
 
 /** What the window reads through: offsets by partition and time, and offset ranges. */
 export interface LogSource {

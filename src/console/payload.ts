@@ -1,5 +1,6 @@
+import { HEADER } from '../contract/headers.js';
+import type { StoredRecord } from '../contract/record.js';
 import { BridgeError } from '../errors.js';
-import type { StoredRecord } from '../kafka/topic-reader.js';
 import type { ConsoleDeps } from './deps.js';
 import { coordinates, text } from './filters.js';
 
@@ -16,7 +17,7 @@ export async function readPayload(deps: ConsoleDeps, body: Record<string, unknow
   if (topic !== log && topic !== deadLetter && !(prefix && topic.startsWith(prefix))) throw new BridgeError('not_found');
   const record = await deps.log.one(topic, where.partition, Number(where.offset));
   if (!record) throw new BridgeError('not_found', { message: 'no record at that offset' });
-  const eventId = record.headers['event-id'];
+  const eventId = record.headers[HEADER.eventId];
   deps.audit.info(eventId ? { eventId } : { record: `${topic}/${where.partition}/${where.offset}` }, 'payload viewed');
   return record;
 }

@@ -1,5 +1,6 @@
+import { DEAD_LETTER_HEADER, HEADER } from '../contract/headers.js';
+import type { StoredRecord } from '../contract/record.js';
 import { javaPartition } from '../kafka/murmur2.js';
-import type { StoredRecord } from '../kafka/topic-reader.js';
 import { type LogSource, readWindow, type WindowPage } from './log-window.js';
 
 /** One record as the lists show it: ids and metadata from its headers, never its payload. */
@@ -84,11 +85,11 @@ export function createConsoleLog(options: ConsoleLogOptions): ConsoleLog {
       const { recordId, type, category, organizationId, eventId } = filters;
       const match = (record: StoredRecord) => {
         const h = record.headers;
-        if (type && h['event-type'] !== type) return false;
-        if (category && categoryOf(h['event-type'] ?? '') !== category) return false;
-        if (organizationId && h['organization-id'] !== organizationId) return false;
-        if (recordId && h['record-id'] !== recordId) return false;
-        if (eventId && h['event-id'] !== eventId) return false;
+        if (type && h[HEADER.eventType] !== type) return false;
+        if (category && categoryOf(h[HEADER.eventType] ?? '') !== category) return false;
+        if (organizationId && h[HEADER.organizationId] !== organizationId) return false;
+        if (recordId && h[HEADER.recordId] !== recordId) return false;
+        if (eventId && h[HEADER.eventId] !== eventId) return false;
         return true;
       };
       return page(
@@ -112,7 +113,7 @@ export function createConsoleLog(options: ConsoleLogOptions): ConsoleLog {
         () =>
           readWindow(source, {
             topic: options.logTopic,
-            match: (record) => record.headers['record-id'] === recordId,
+            match: (record) => record.headers[HEADER.recordId] === recordId,
             limit: HISTORY_SIZE,
             partitions: (count) => [javaPartition(recordId, count)],
             before,
@@ -128,7 +129,7 @@ export function createConsoleLog(options: ConsoleLogOptions): ConsoleLog {
         () =>
           readWindow(source, {
             topic: options.deadLetterTopic,
-            match: (record) => !filters.reason || record.headers['dead-letter-reason'] === filters.reason,
+            match: (record) => !filters.reason || record.headers[DEAD_LETTER_HEADER.reason] === filters.reason,
             limit,
             before: filters.before,
             scanBudget: pageBudget,
@@ -145,23 +146,23 @@ export function createConsoleLog(options: ConsoleLogOptions): ConsoleLog {
 
 function toRow(record: StoredRecord, categoryOf: (eventType: string) => string | undefined): RecordRow {
   const h = record.headers;
-  const eventType = h['event-type'];
+  const eventType = h[HEADER.eventType];
   const row: RecordRow = {
     time: new Date(record.timestamp).toISOString(),
     eventType,
     category: eventType ? categoryOf(eventType) : undefined,
-    recordId: h['record-id'],
-    organizationId: h['organization-id'],
-    eventId: h['event-id'],
+    recordId: h[HEADER.recordId],
+    organizationId: h[HEADER.organizationId],
+    eventId: h[HEADER.eventId],
     topic: record.topic,
     partition: record.partition,
     offset: record.offset,
   };
-  if (h['dead-letter-reason'] !== undefined) {
-    row.reason = h['dead-letter-reason'];
-    row.detail = h['dead-letter-detail'];
-    row.receivedAt = h['received-at'];
+  if (h[DEAD_LETTER_HEADER.reason] !== undefined) {
+    row.reason = h[DEAD_LETTER_HEADER.reason];
+    row.detail = h[DEAD_LETTER_HEADER.detail];
+    row.receivedAt = h[HEADER.receivedAt];
   }
-  if (h['replayed-from'] !== undefined) row.replayedFrom = h['replayed-from'];
+  if (h[HEADER.replayedFrom] !== undefined) row.replayedFrom = h[HEADER.replayedFrom];
   return row;
 }

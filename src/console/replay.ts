@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import { BridgeError } from '../errors.js';
-import { replayDeadLettersCommand } from '../replay-run.js';
-import type { ReplaySummary } from '../webhook/replay.js';
+import type { ReplaySummary } from '../replay/replay.js';
+import { replayDeadLettersCommand } from '../replay/run.js';
 
 export interface ReplayRun {
   dryRun: boolean;

@@ -1,6 +1,6 @@
 import type { Admin } from 'kafkajs';
 import type { Config } from '../config.js';
-import type { EventCatalogue } from '../events/catalogue.js';
+import type { EventCatalogue } from '../contract/catalogue.js';
 import type { KafkaParts } from '../kafka/client.js';
 import type { Readiness } from '../kafka/health.js';
 import type { PartitionFetcher } from '../kafka/partition-fetch.js';

@@ -1,9 +1,6 @@
-import { DEFAULT_MAX_BODY_BYTES } from '../config.js';
-import { createCatalogue } from '../events/catalogue.js';
-import { maxMessageBytesFor } from '../kafka/topics.js';
-import { schemasDir } from '../paths.js';
+import { createCatalogue } from '../contract/catalogue.js';
+import { DEFAULT_MAX_BODY_BYTES, deadLetterTopicFor, maxMessageBytesFor } from '../contract/topics.js';
 import { createBatchHandler } from './batch.js';
-import { deadLetterTopicFor } from './dead-letter.js';
 import { createDecoder } from './decode.js';
 import { createGroupRunner } from './kafka.js';
 import { type ConsumerOptions, DEFAULT_PARTITIONS_CONCURRENTLY, sourceTopics } from './options.js';
@@ -30,7 +27,7 @@ export interface Consumer {
 export function createConsumer(options: ConsumerOptions): Consumer {
   const { groupId, topics: settings } = options;
   const deadLetterTopic = options.deadLetterTopic ?? deadLetterTopicFor(settings.prefix, groupId);
-  const catalogue = createCatalogue({ schemasDir: options.schemasDir ?? schemasDir, topicPrefix: settings.prefix });
+  const catalogue = createCatalogue({ schemasDir: options.schemasDir, topicPrefix: settings.prefix });
   const topics = sourceTopics(options, catalogue);
   const log = options.log ?? (() => {});
   const abort = new AbortController();

@@ -1,17 +1,7 @@
-import type { OutgoingRecord } from '../kafka/publisher.js';
-import type { DecodeFailure, IncomingRecord } from './decode.js';
-
-export type ConsumerDeadLetterReason = DecodeFailure | 'handler-failed';
-
-const GROUP_ID = /^[a-zA-Z0-9._-]{1,200}$/;
-
-/** A group's own dead-letter topic, `<prefix>dead-letter.<groupId>`; the group id must be usable in a topic name. */
-export function deadLetterTopicFor(prefix: string, groupId: string): string {
-  if (!GROUP_ID.test(groupId)) {
-    throw new Error(`consumer group id "${groupId}" may hold only letters, digits, ".", "_" and "-" (it names the dead-letter topic)`);
-  }
-  return `${prefix}dead-letter.${groupId}`;
-}
+import { DEAD_LETTER_HEADER } from '../contract/headers.js';
+import type { ConsumerDeadLetterReason } from '../contract/reasons.js';
+import type { OutgoingRecord } from '../contract/record.js';
+import type { IncomingRecord } from './decode.js';
 
 export interface DeadLetterFailure {
   reason: ConsumerDeadLetterReason;
@@ -24,7 +14,7 @@ export interface DeadLetterFailure {
 /**
  * The record as it was read (same key, value bytes and headers, so it can be
  * replayed into its topic as is), plus where it came from and why it failed.
- * The `dead-letter-reason`/`-detail` names match the bridge's own dead letters.
+ * The reason and detail headers are the bridge's own dead letters' too.
  */
 export function deadLetterRecord(
   topic: string,
@@ -39,14 +29,14 @@ export function deadLetterRecord(
     value: record.value ?? Buffer.alloc(0),
     headers: {
       ...record.headers,
-      'dead-letter-reason': failure.reason,
-      'dead-letter-detail': failure.detail.slice(0, 500),
-      'dead-letter-group': groupId,
-      'dead-letter-source-topic': record.topic,
-      'dead-letter-source-partition': String(record.partition),
-      'dead-letter-source-offset': record.offset,
-      'dead-letter-attempts': String(failure.attempts),
-      'dead-letter-at': now.toISOString(),
+      [DEAD_LETTER_HEADER.reason]: failure.reason,
+      [DEAD_LETTER_HEADER.detail]: failure.detail.slice(0, 500),
+      [DEAD_LETTER_HEADER.group]: groupId,
+      [DEAD_LETTER_HEADER.sourceTopic]: record.topic,
+      [DEAD_LETTER_HEADER.sourcePartition]: String(record.partition),
+      [DEAD_LETTER_HEADER.sourceOffset]: record.offset,
+      [DEAD_LETTER_HEADER.attempts]: String(failure.attempts),
+      [DEAD_LETTER_HEADER.at]: now.toISOString(),
     },
   };
 }

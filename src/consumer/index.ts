@@ -4,9 +4,10 @@
  */
 export type { EventCategory, EventDataMap, EventOf, EventType, EventTypeIn, PoppEvent } from '../../generated/events.js';
 export { EVENT_CATEGORIES, EVENT_TYPES } from '../../generated/events.js';
+export type { ConsumerDeadLetterReason } from '../contract/reasons.js';
+export { deadLetterTopicFor } from '../contract/topics.js';
+export { unwrapValue } from '../contract/value.js';
 export { type Consumer, createConsumer } from './consumer.js';
-export { type ConsumerDeadLetterReason, deadLetterTopicFor } from './dead-letter.js';
-export { unwrapValue } from './decode.js';
 export { createGroupAdmin, type GroupAdmin } from './groups.js';
 export type { KafkaConnection } from './kafka.js';
 export { createMemoryIdempotencyStore } from './memory-store.js';

@@ -1,7 +1,6 @@
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
-import { createKafka, type KafkaClientOptions } from '../kafka/client.js';
-import { headerStrings } from '../kafka/headers.js';
-import { createTopicEnsurer, type TopicSettings } from '../kafka/topics.js';
+import { headerStrings } from '../contract/record.js';
+import { createKafka, type KafkaClientOptions, type TopicSettings } from '../kafka/client.js';
 import type { RecordBatch } from './batch.js';
 import { waitUntilCaughtUp } from './catch-up.js';
 import type { IncomingRecord } from './decode.js';
@@ -118,7 +117,7 @@ export function createGroupRunner(options: GroupRunnerOptions): GroupRunner {
       const needed = [...options.topics, ...(options.deadLetterTopic ? [options.deadLetterTopic] : [])];
       if (options.topicSettings) {
         // The bridge creates these too, with the same settings; a consumer may well start first.
-        await createTopicEnsurer(admin, options.topicSettings).ensure(needed);
+        await kafka.topicEnsurer(admin, options.topicSettings).ensure(needed);
       } else {
         const existing = new Set(await admin.listTopics());
         const missing = needed.filter((topic) => !existing.has(topic));

@@ -1,6 +1,4 @@
-import type { Config } from '../config.js';
-import { topicForEventType } from '../events/topics.js';
-import { maxMessageBytesFor } from '../kafka/topics.js';
+import { defaultLogTopic, maxMessageBytesFor, topicForEventType } from '../contract/topics.js';
 import type { KafkaConnection } from './kafka.js';
 import type { ConsumerLog, Handlers, IdempotencyStore, RetryPolicy } from './types.js';
 
@@ -53,8 +51,15 @@ export interface ConsumerOptions {
 
 export const DEFAULT_PARTITIONS_CONCURRENTLY = 1;
 
+/** What `connectionFromConfig` reads of the bridge's configuration (its `Config`); the SDK does not load it. */
+export interface BridgeSettings {
+  kafka: Pick<KafkaConnection, 'ssl' | 'sasl'>;
+  topics: { prefix: string; eventLog: string; partitions: number; replicationFactor: number };
+  maxBodyBytes: number;
+}
+
 /** The Kafka and topic settings of the bridge's own configuration, for a consumer on the same cluster. */
-export function connectionFromConfig(config: Config, brokers: string[]): Pick<ConsumerOptions, 'kafka' | 'topics'> {
+export function connectionFromConfig(config: BridgeSettings, brokers: string[]): Pick<ConsumerOptions, 'kafka' | 'topics'> {
   const { kafka, topics } = config;
   return {
     kafka: { brokers, ssl: kafka.ssl, sasl: kafka.sasl },
@@ -84,7 +89,7 @@ export function handledTypes(handlers: Handlers, catalogue: KnownTypes): string[
 export function sourceTopics(options: ConsumerOptions, catalogue: KnownTypes): string[] {
   const { prefix } = options.topics;
   if (options.source === 'log') {
-    const log = options.topics.eventLog ?? `${prefix}events`;
+    const log = options.topics.eventLog ?? defaultLogTopic(prefix);
     if (!log) throw new Error('source "log" needs the log topic, but EVENT_LOG_TOPIC is empty');
     return [log];
   }

@@ -1,5 +1,7 @@
 import type { EventType } from '../../generated/events.js';
-import type { OutgoingRecord } from '../kafka/publisher.js';
+import { HEADER } from '../contract/headers.js';
+import { REASON } from '../contract/reasons.js';
+import type { OutgoingRecord } from '../contract/record.js';
 import { type DeadLetterFailure, deadLetterRecord, describeError } from './dead-letter.js';
 import type { Decoded, IncomingRecord } from './decode.js';
 import { type RetryIo, withRetries } from './retry.js';
@@ -94,9 +96,9 @@ export function createProcessor(options: ProcessorOptions): Processor {
     if (!decoded.ok) {
       // Not ours to judge: a type without a schema here, or one that claims a type this service does not handle.
       const claimsOtherType = decoded.eventType !== undefined && !handles(decoded.eventType);
-      if (decoded.reason === 'unknown-event-type' || claimsOtherType) return SKIP;
+      if (decoded.reason === REASON.unknownEventType || claimsOtherType) return SKIP;
       const failure = { reason: decoded.reason, detail: decoded.detail, attempts: 0 };
-      return { kind: 'poison', failure, eventId: record.headers['event-id'] };
+      return { kind: 'poison', failure, eventId: record.headers[HEADER.eventId] };
     }
     // The one place the type and its handler are joined: the schema of the type has just validated the value.
     const handler = handlerOf(decoded.event.event);
@@ -122,7 +124,7 @@ export function createProcessor(options: ProcessorOptions): Processor {
     });
     if (result.ok === 'aborted') return 'aborted';
     if (!result.ok) {
-      const failure = { reason: 'handler-failed' as const, detail: describeError(result.error), attempts: result.attempts };
+      const failure = { reason: REASON.handlerFailed, detail: describeError(result.error), attempts: result.attempts };
       return deadLetter(record, failure, event.eventId);
     }
     if (result.value === 'duplicate') stats.duplicates++;

@@ -1,8 +1,16 @@
-import { DEAD_LETTER_REASONS } from '../errors.js';
-import { CE_SOURCE } from '../webhook/records.js';
-import type { SchemaSet } from './schemas.js';
-import { mapSharedRefs, unbundleSchema } from './shared-shapes.js';
-import { topicForEventType } from './topics.js';
+import {
+  CLOUDEVENTS as CE,
+  CE_SOURCE,
+  CE_SPEC_VERSION,
+  DEAD_LETTER_HEADER as DL,
+  HEADER as H,
+  VALUE_OMITTED,
+} from '../contract/headers.js';
+import { DEAD_LETTER_REASONS } from '../contract/reasons.js';
+import type { SchemaSet } from '../contract/schemas.js';
+import { mapSharedRefs, unbundleSchema } from '../contract/shared-shapes.js';
+import { topicForEventType } from '../contract/topics.js';
+import { WIRE_CONTENT_TYPE } from '../contract/value.js';
 
 export interface AsyncApiSettings {
   version: string;
@@ -20,39 +28,39 @@ const text = (description: string) => ({ type: 'string', description });
 /** The headers of every published record (docs/kafka-contract.md, Headers). */
 const EVENT_HEADERS = {
   type: 'object',
-  required: ['event-type', 'event-id', 'event-timestamp', 'record-id', 'organization-id', 'received-at', 'content-type', 'x-signature'],
+  required: [H.eventType, H.eventId, H.eventTimestamp, H.recordId, H.organizationId, H.receivedAt, H.contentType, H.signature],
   properties: {
-    'event-type': text('The event type, e.g. DOCUMENT_UPLOADED.'),
-    'event-id': text('Unique per event: deduplicate on it (Popp may deliver an event more than once).'),
-    'event-timestamp': text('When the event happened (ISO 8601), as Popp sent it.'),
-    'record-id': text('data.recordId, also the record key.'),
-    'organization-id': text('data.organizationId.'),
-    'received-at': text('When the bridge received the webhook (ISO 8601).'),
-    'content-type': text('application/json; application/vnd.confluent.json+wire with SCHEMA_REGISTRY_URL set.'),
-    'x-signature': text("Popp's signature as received: HMAC-SHA256 of the JSON body, re-verifiable with the webhook secret."),
-    traceparent: text('W3C trace context, when the webhook request had a valid one (anything else is dropped).'),
-    tracestate: text('W3C tracestate, beside a valid traceparent, when the request had a valid one of at most 512 characters.'),
-    'replayed-from': text('Set by replay-dead-letters: <dead-letter topic>/<partition>/<offset> of the dead letter it came from.'),
-    ce_specversion: { const: '1.0' },
-    ce_id: text('CloudEvents id: the eventId.'),
-    ce_type: text('CloudEvents type: the event type.'),
-    ce_source: { const: CE_SOURCE },
-    ce_time: text('CloudEvents time: the eventTimestamp.'),
-    ce_subject: text('CloudEvents subject: the recordId.'),
+    [H.eventType]: text('The event type, e.g. DOCUMENT_UPLOADED.'),
+    [H.eventId]: text('Unique per event: deduplicate on it (Popp may deliver an event more than once).'),
+    [H.eventTimestamp]: text('When the event happened (ISO 8601), as Popp sent it.'),
+    [H.recordId]: text('data.recordId, also the record key.'),
+    [H.organizationId]: text('data.organizationId.'),
+    [H.receivedAt]: text('When the bridge received the webhook (ISO 8601).'),
+    [H.contentType]: text(`application/json; ${WIRE_CONTENT_TYPE} with SCHEMA_REGISTRY_URL set.`),
+    [H.signature]: text("Popp's signature as received: HMAC-SHA256 of the JSON body, re-verifiable with the webhook secret."),
+    [H.traceparent]: text('W3C trace context, when the webhook request had a valid one (anything else is dropped).'),
+    [H.tracestate]: text('W3C tracestate, beside a valid traceparent, when the request had a valid one of at most 512 characters.'),
+    [H.replayedFrom]: text('Set by replay-dead-letters: <dead-letter topic>/<partition>/<offset> of the dead letter it came from.'),
+    [CE.specversion]: { const: CE_SPEC_VERSION },
+    [CE.id]: text('CloudEvents id: the eventId.'),
+    [CE.type]: text('CloudEvents type: the event type.'),
+    [CE.source]: { const: CE_SOURCE },
+    [CE.time]: text('CloudEvents time: the eventTimestamp.'),
+    [CE.subject]: text('CloudEvents subject: the recordId.'),
   },
 };
 
 const DEAD_LETTER_HEADERS = {
   type: 'object',
-  required: ['dead-letter-reason', 'dead-letter-detail', 'received-at', 'content-type', 'x-signature'],
+  required: [DL.reason, DL.detail, H.receivedAt, H.contentType, H.signature],
   properties: {
-    'dead-letter-reason': { type: 'string', enum: Object.keys(DEAD_LETTER_REASONS) },
-    'dead-letter-detail': text('Where validation failed, or which refusal of Kafka; never the offending value.'),
-    'dead-letter-value': { const: 'omitted', description: 'Set when the dead-letter topic refused the record whole: the value is empty.' },
-    'dead-letter-value-bytes': text('With dead-letter-value: the size of the body that was left out.'),
-    'dead-letter-value-sha256': text('With dead-letter-value: the SHA-256 of that body (hex), to match it to the delivery.'),
-    ...pick(EVENT_HEADERS.properties, ['event-type', 'event-id', 'event-timestamp', 'record-id', 'organization-id', 'received-at']),
-    ...pick(EVENT_HEADERS.properties, ['content-type', 'x-signature', 'traceparent', 'tracestate']),
+    [DL.reason]: { type: 'string', enum: Object.keys(DEAD_LETTER_REASONS) },
+    [DL.detail]: text('Where validation failed, or which refusal of Kafka; never the offending value.'),
+    [DL.value]: { const: VALUE_OMITTED, description: 'Set when the dead-letter topic refused the record whole: the value is empty.' },
+    [DL.valueBytes]: text(`With ${DL.value}: the size of the body that was left out.`),
+    [DL.valueSha256]: text(`With ${DL.value}: the SHA-256 of that body (hex), to match it to the delivery.`),
+    ...pick(EVENT_HEADERS.properties, [H.eventType, H.eventId, H.eventTimestamp, H.recordId, H.organizationId, H.receivedAt]),
+    ...pick(EVENT_HEADERS.properties, [H.contentType, H.signature, H.traceparent, H.tracestate]),
   },
 };
 
@@ -109,7 +117,7 @@ export function asyncApiDocument(schemas: SchemaSet, settings: AsyncApiSettings)
       contentType: 'application/json',
       headers: ref('components/schemas/EventHeaders'),
       payload: ref(`components/schemas/${type}`),
-      correlationId: { location: '$message.header#/event-id' },
+      correlationId: { location: `$message.header#/${H.eventId}` },
       bindings: {
         kafka: { key: text('data.recordId, UTF-8; partitioned with murmur2 like the Java client.'), bindingVersion: KAFKA_BINDING },
       },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { JsonSchema } from './schemas.js';
+import type { JsonSchema } from '../contract/schemas.js';
 
 export interface SampleOptions {
   recordId?: string;

@@ -1,4 +1,4 @@
-import type { JsonSchema } from './schemas.js';
+import type { JsonSchema } from '../contract/schemas.js';
 
 /**
  * Which readers a change can break. `backward`: the new schema rejects data

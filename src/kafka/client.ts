@@ -2,6 +2,9 @@ import { type Admin, type Consumer, type ConsumerConfig, Kafka, type KafkaConfig
 import { type EncodersInstalled, installKafkajsEncoders } from './kafkajs-encoders.js';
 import { createPartitionFetcher, type PartitionFetcher } from './partition-fetch.js';
 import { javaCompatiblePartitioner } from './partitioner.js';
+import { createTopicEnsurer, type TopicEnsurer, type TopicSettings } from './topics.js';
+
+export type { TopicSettings } from './topics.js';
 
 export interface KafkaClientOptions {
   brokers: string[];
@@ -22,6 +25,8 @@ export interface KafkaParts {
   /** A consumer that never creates topics. */
   consumer(config: Omit<ConsumerConfig, 'allowAutoTopicCreation'>): Consumer;
   admin(): Admin;
+  /** Creates missing topics through `admin` with the settings every topic of the bridge has. */
+  topicEnsurer(admin: Admin, settings: TopicSettings): TopicEnsurer;
   /** Reads offset ranges straight from the leaders, without a consumer group (the console). */
   partitionFetcher(): Promise<PartitionFetcher>;
   /** Settles once a producer asked for the encoders: installed, or left as shipped (and why). */
@@ -59,6 +64,7 @@ export function createKafka(options: KafkaClientOptions): KafkaParts {
     },
     consumer: (config) => kafka.consumer({ ...config, allowAutoTopicCreation: false }),
     admin: () => kafka.admin(),
+    topicEnsurer: createTopicEnsurer,
     partitionFetcher: () => createPartitionFetcher(kafka),
     encoders,
   };

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { StoredRecord } from './stored-record.js';
+import { type StoredRecord, storedRecord } from '../contract/record.js';
 
 const require = createRequire(import.meta.url);
 
@@ -148,17 +148,7 @@ async function decodeWithKafkajs(
   for (const record of records) {
     const offset = Number(record.offset);
     if (offset < range.from || offset >= range.to) continue;
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(record.headers)) headers[name] = value.toString('utf8');
-    result.records.push({
-      topic,
-      partition,
-      offset: record.offset,
-      timestamp: Number(record.timestamp),
-      key: record.key?.toString('utf8') ?? null,
-      value: record.value ?? Buffer.alloc(0),
-      headers,
-    });
+    result.records.push(storedRecord(topic, partition, record));
   }
 }
 

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { CLOUDEVENTS, HEADER } from '../contract/headers.js';
 import { patchEncoderGrowth } from './encoder-growth.js';
 import {
   batchTimestamps,
@@ -94,7 +95,7 @@ export const SAMPLE_PRODUCE: ProduceRequestArgs = {
             {
               key: 'conv_1',
               value: Buffer.from('{"event":"DOCUMENT_UPLOADED"}'),
-              headers: { 'event-id': 'e1', ce_subject: 'ü' },
+              headers: { [HEADER.eventId]: 'e1', [CLOUDEVENTS.subject]: 'ü' },
             },
             { key: 'conv_1', value: Buffer.from('{}'), headers: { list: ['a', 'b'] } },
           ],

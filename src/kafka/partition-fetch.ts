@@ -1,8 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Kafka } from 'kafkajs';
+import { type StoredRecord, storedRecord } from '../contract/record.js';
 import { decodeFetchV11, type FetchedPartition } from './fetch-decoder.js';
-import { headerStrings } from './headers.js';
-import type { StoredRecord } from './stored-record.js';
 
 export interface OffsetRange {
   partition: number;
@@ -81,7 +80,7 @@ async function fetchOnce(
       if (!range || response.topicName !== topic) continue;
       const records = messages
         .filter((m) => Number(m.offset) >= range.from && Number(m.offset) < range.to && !m.isControlRecord)
-        .map((m) => toStored(topic, partition, m));
+        .map((m) => storedRecord(topic, partition, m));
       out.set(partition, { records, lastOffset: messages.length > 0 ? Number(messages.at(-1)?.offset) : undefined });
     }
   }
@@ -145,17 +144,5 @@ export async function createPartitionFetcher(kafka: Kafka): Promise<PartitionFet
       return out;
     },
     close: () => cluster.disconnect(),
-  };
-}
-
-function toStored(topic: string, partition: number, message: RawRecord): StoredRecord {
-  return {
-    topic,
-    partition,
-    offset: message.offset,
-    timestamp: Number(message.timestamp),
-    key: message.key?.toString('utf8') ?? null,
-    value: message.value ?? Buffer.alloc(0),
-    headers: headerStrings(message.headers),
   };
 }

@@ -1,12 +1,6 @@
+import type { OutgoingRecord } from '../contract/record.js';
 import { BridgeError, KafkaRefusedError } from '../errors.js';
 import { permanentRefusal } from './refusals.js';
-
-export interface OutgoingRecord {
-  topic: string;
-  key: string | null;
-  value: Buffer;
-  headers: Record<string, string>;
-}
 
 export interface TopicBatch {
   topic: string;

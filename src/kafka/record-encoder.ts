@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { HEADER } from '../contract/headers.js';
 
 /**
  * kafkajs 2.2.4 (its last release) encodes every record through about
@@ -183,7 +184,7 @@ function varIntChars(value: number): string {
 
 /** Records that exercise every branch the fast path takes. */
 export const SAMPLE_RECORDS: RecordInput[] = [
-  { offsetDelta: 0, timestampDelta: 0, key: 'rec_1', value: Buffer.from('{"a":1}'), headers: { 'event-type': 'X' } },
+  { offsetDelta: 0, timestampDelta: 0, key: 'rec_1', value: Buffer.from('{"a":1}'), headers: { [HEADER.eventType]: 'X' } },
   {
     offsetDelta: 300,
     timestampDelta: -70_000,

@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin } from 'kafkajs';
+import { type StoredRecord, storedRecord } from '../contract/record.js';
 import type { KafkaParts } from './client.js';
-import { headerStrings } from './headers.js';
-import type { StoredRecord } from './stored-record.js';
-
-export type { StoredRecord } from './stored-record.js';
 
 export interface ReadOptions {
   topics: readonly string[];
@@ -71,16 +68,7 @@ export async function readSnapshot(kafka: Pick<KafkaParts, 'consumer'>, admin: A
         // Before the start (a seek not applied yet) or after the snapshot: not ours.
         if (!range || offset < range.start || offset >= range.end) return;
         idle();
-        const headers = headerStrings(message.headers);
-        options.onRecord({
-          topic,
-          partition,
-          offset: message.offset,
-          timestamp: Number(message.timestamp),
-          key: message.key?.toString('utf8') ?? null,
-          value: message.value ?? Buffer.alloc(0),
-          headers,
-        });
+        options.onRecord(storedRecord(topic, partition, message));
         options.onProgress?.(++read, total);
         if (offset === range.end - 1 && --remaining === 0) finished();
       },

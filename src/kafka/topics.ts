@@ -3,18 +3,10 @@ import type { Admin } from 'kafkajs';
 
 const LEADER_WAIT_MS = 30_000;
 
-/** Room for a record's key and headers beside the largest accepted body. */
-const HEADER_ROOM_BYTES = 65_536;
-
-/** `max.message.bytes` for topics that must take any body up to `maxBodyBytes` (docs/kafka-contract.md, Topics). */
-export function maxMessageBytesFor(maxBodyBytes: number): number {
-  return maxBodyBytes + HEADER_ROOM_BYTES;
-}
-
 export interface TopicSettings {
   partitions: number;
   replicationFactor: number;
-  /** Room for the largest accepted body plus its headers in one record. */
+  /** Room for the largest accepted body plus its headers in one record (`maxMessageBytesFor` of the contract). */
   maxMessageBytes: number;
 }
 

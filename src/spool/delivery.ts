@@ -1,5 +1,6 @@
+import type { OutgoingRecord } from '../contract/record.js';
 import { isBridgeError } from '../errors.js';
-import type { OutgoingRecord, Publisher } from '../kafka/publisher.js';
+import type { Publisher } from '../kafka/publisher.js';
 import type { Deliver } from '../webhook/route.js';
 import { encodeEntry } from './entry.js';
 import type { Journal } from './journal.js';

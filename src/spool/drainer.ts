@@ -1,5 +1,5 @@
+import type { OutgoingRecord } from '../contract/record.js';
 import { KafkaRefusedError } from '../errors.js';
-import type { OutgoingRecord } from '../kafka/publisher.js';
 import type { Journal, Window } from './journal.js';
 
 export interface Drainer {

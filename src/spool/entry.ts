@@ -1,4 +1,4 @@
-import type { OutgoingRecord } from '../kafka/publisher.js';
+import type { OutgoingRecord } from '../contract/record.js';
 import { allocFrame, FRAME_HEADER_BYTES, sealFrame } from './frame.js';
 
 /**

@@ -2,9 +2,12 @@ import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { ConfigError } from '../config.js';
+import { DEAD_LETTER_HEADER, HEADER } from '../contract/headers.js';
+import { REASON } from '../contract/reasons.js';
+import type { OutgoingRecord } from '../contract/record.js';
+import { unwrapValue, WIRE_CONTENT_TYPE } from '../contract/value.js';
 import type { Readiness } from '../kafka/health.js';
-import type { OutgoingRecord, Publisher } from '../kafka/publisher.js';
-import { WIRE_CONTENT_TYPE } from '../kafka/registry-codec.js';
+import type { Publisher } from '../kafka/publisher.js';
 import { withoutValue } from '../webhook/records.js';
 import type { Deliver } from '../webhook/route.js';
 import { createSpoolingDelivery } from './delivery.js';
@@ -63,7 +66,8 @@ export async function openSpool(options: SpoolOptions): Promise<Spool> {
   const recovery = await recoverJournal(dir, (payload) => {
     const headers = decodeEntry(payload).records[0]?.headers;
     // Dead letters are never deduplicated.
-    if (headers?.['event-id'] && !headers['dead-letter-reason']) eventIds.push(headers['event-id']);
+    const eventId = headers?.[HEADER.eventId];
+    if (eventId && !headers?.[DEAD_LETTER_HEADER.reason]) eventIds.push(eventId);
   });
   for (const cut of recovery.cut) {
     logger.warn({ segment: cut.segment, bytes: cut.bytes, reason: cut.reason }, 'spool: cut a torn or corrupt tail (never acknowledged)');
@@ -133,12 +137,12 @@ export async function openSpool(options: SpoolOptions): Promise<Spool> {
 /** The dead letter of a spooled event Kafka refused for good, as the route makes one: the body as received, plain. */
 function refusedRecord(records: OutgoingRecord[], topic: string, detail: string): OutgoingRecord {
   const first = records[0] as OutgoingRecord;
-  const wire = first.headers['content-type'] === WIRE_CONTENT_TYPE;
+  const wire = first.headers[HEADER.contentType] === WIRE_CONTENT_TYPE;
   const headers: Record<string, string> = {
     ...first.headers,
-    'dead-letter-reason': 'rejected-by-kafka',
-    'dead-letter-detail': detail.slice(0, 200),
+    [DEAD_LETTER_HEADER.reason]: REASON.rejectedByKafka,
+    [DEAD_LETTER_HEADER.detail]: detail.slice(0, 200),
   };
-  if (wire) headers['content-type'] = 'application/json';
-  return { topic, key: first.key, value: wire ? first.value.subarray(5) : first.value, headers };
+  if (wire) headers[HEADER.contentType] = 'application/json';
+  return { topic, key: first.key, value: wire ? unwrapValue(first.value).body : first.value, headers };
 }

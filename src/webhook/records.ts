@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { PoppEnvelope } from '../../generated/events.js';
-import type { DeadLetterReason } from '../errors.js';
-import type { OutgoingRecord } from '../kafka/publisher.js';
-import { plainCodec, type ValueCodec } from '../kafka/registry-codec.js';
+import { CLOUDEVENTS as CE, CE_SOURCE, CE_SPEC_VERSION, DEAD_LETTER_HEADER, HEADER, VALUE_OMITTED } from '../contract/headers.js';
+import type { DeadLetterReason } from '../contract/reasons.js';
+import type { OutgoingRecord } from '../contract/record.js';
+import { plainCodec, type ValueCodec } from '../registry/codec.js';
 import { isHeaderSafe, printable } from './header-text.js';
-
-export type { DeadLetterReason } from '../errors.js';
 
 /** What the request itself told us, kept on every record (docs/kafka-contract.md, Headers). */
 export interface Delivery {
@@ -18,8 +17,6 @@ export interface Delivery {
   tracestate?: string | undefined;
 }
 
-export const CE_SOURCE = 'urn:popp:webhook';
-
 /** The event on its type topic and, when configured, on the log topic: same key and headers, the value as the codec makes it. */
 export function eventRecords(
   event: PoppEnvelope,
@@ -28,7 +25,7 @@ export function eventRecords(
   codec: ValueCodec = plainCodec,
 ): OutgoingRecord[] {
   const headers = eventHeaders(event, delivery);
-  if (codec.contentType) headers['content-type'] = codec.contentType;
+  if (codec.contentType) headers[HEADER.contentType] = codec.contentType;
   const key = event.data.recordId;
   const records: OutgoingRecord[] = [
     { topic: topics.type, key, value: codec.encodeValue(topics.type, event.event, delivery.body), headers },
@@ -47,13 +44,13 @@ export function deadLetterRecord(
 ): OutgoingRecord {
   const known = partialEnvelope(parsed);
   const headers: Record<string, string> = { ...deliveryHeaders(delivery) };
-  if (known.event !== undefined) headers['event-type'] = known.event;
-  if (known.eventId !== undefined) headers['event-id'] = known.eventId;
-  if (known.eventTimestamp !== undefined) headers['event-timestamp'] = known.eventTimestamp;
-  if (known.recordId !== undefined) headers['record-id'] = known.recordId;
-  if (known.organizationId !== undefined) headers['organization-id'] = known.organizationId;
-  headers['dead-letter-reason'] = reason;
-  headers['dead-letter-detail'] = printable(detail.slice(0, 200));
+  if (known.event !== undefined) headers[HEADER.eventType] = known.event;
+  if (known.eventId !== undefined) headers[HEADER.eventId] = known.eventId;
+  if (known.eventTimestamp !== undefined) headers[HEADER.eventTimestamp] = known.eventTimestamp;
+  if (known.recordId !== undefined) headers[HEADER.recordId] = known.recordId;
+  if (known.organizationId !== undefined) headers[HEADER.organizationId] = known.organizationId;
+  headers[DEAD_LETTER_HEADER.reason] = reason;
+  headers[DEAD_LETTER_HEADER.detail] = printable(detail.slice(0, 200));
   return { topic, key: known.recordId ?? null, value: delivery.body, headers };
 }
 
@@ -65,9 +62,9 @@ export function deadLetterRecord(
 export function withoutValue(record: OutgoingRecord): OutgoingRecord {
   const headers = {
     ...record.headers,
-    'dead-letter-value': 'omitted',
-    'dead-letter-value-bytes': String(record.value.length),
-    'dead-letter-value-sha256': createHash('sha256').update(record.value).digest('hex'),
+    [DEAD_LETTER_HEADER.value]: VALUE_OMITTED,
+    [DEAD_LETTER_HEADER.valueBytes]: String(record.value.length),
+    [DEAD_LETTER_HEADER.valueSha256]: createHash('sha256').update(record.value).digest('hex'),
   };
   return { ...record, value: Buffer.alloc(0), headers };
 }
@@ -75,29 +72,29 @@ export function withoutValue(record: OutgoingRecord): OutgoingRecord {
 function eventHeaders(event: PoppEnvelope, delivery: Delivery): Record<string, string> {
   const { recordId, organizationId } = event.data;
   return {
-    'event-type': event.event,
-    'event-id': event.eventId,
-    'event-timestamp': event.eventTimestamp,
-    'record-id': recordId,
-    'organization-id': organizationId,
+    [HEADER.eventType]: event.event,
+    [HEADER.eventId]: event.eventId,
+    [HEADER.eventTimestamp]: event.eventTimestamp,
+    [HEADER.recordId]: recordId,
+    [HEADER.organizationId]: organizationId,
     ...deliveryHeaders(delivery),
-    ce_specversion: '1.0',
-    ce_id: event.eventId,
-    ce_type: event.event,
-    ce_source: CE_SOURCE,
-    ce_time: event.eventTimestamp,
-    ce_subject: recordId,
+    [CE.specversion]: CE_SPEC_VERSION,
+    [CE.id]: event.eventId,
+    [CE.type]: event.event,
+    [CE.source]: CE_SOURCE,
+    [CE.time]: event.eventTimestamp,
+    [CE.subject]: recordId,
   };
 }
 
 function deliveryHeaders(delivery: Delivery): Record<string, string> {
   const headers: Record<string, string> = {
-    'received-at': delivery.receivedAt,
-    'content-type': delivery.contentType,
-    'x-signature': delivery.signature,
+    [HEADER.receivedAt]: delivery.receivedAt,
+    [HEADER.contentType]: delivery.contentType,
+    [HEADER.signature]: delivery.signature,
   };
-  if (delivery.traceparent) headers.traceparent = delivery.traceparent;
-  if (delivery.tracestate) headers.tracestate = delivery.tracestate;
+  if (delivery.traceparent) headers[HEADER.traceparent] = delivery.traceparent;
+  if (delivery.tracestate) headers[HEADER.tracestate] = delivery.tracestate;
   return headers;
 }
 

@@ -1,13 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PoppEnvelope } from '../../generated/events.js';
+import type { EventCatalogue } from '../contract/catalogue.js';
+import { HEADER } from '../contract/headers.js';
+import { type DeadLetterReason, REASON } from '../contract/reasons.js';
+import type { OutgoingRecord } from '../contract/record.js';
+import { parseJson } from '../contract/value.js';
+import type { Dedupe, DedupeOutcome } from '../dedupe/dedupe.js';
 import { BridgeError, KafkaRefusedError } from '../errors.js';
-import type { EventCatalogue } from '../events/catalogue.js';
-import type { OutgoingRecord, Publisher } from '../kafka/publisher.js';
-import type { ValueCodec } from '../kafka/registry-codec.js';
+import type { Publisher } from '../kafka/publisher.js';
 import type { Metrics } from '../metrics.js';
-import type { Dedupe, DedupeOutcome } from './dedupe.js';
-import { parseJson } from './parse.js';
-import { type DeadLetterReason, type Delivery, deadLetterRecord, eventRecords, withoutValue } from './records.js';
+import type { ValueCodec } from '../registry/codec.js';
+import { type Delivery, deadLetterRecord, eventRecords, withoutValue } from './records.js';
 import { traceContext } from './trace-context.js';
 
 export interface WebhookDeps {
@@ -46,10 +49,10 @@ export function registerWebhookRoute(app: FastifyInstance, deps: WebhookDeps): v
     if (!deps.verify(delivery.body, delivery.signature)) throw new BridgeError('invalid_signature');
 
     const parsed = parseJson(delivery.body);
-    if (!parsed.ok) return deadLetter(reply, delivery, 'invalid-json', parsed.detail, undefined);
+    if (!parsed.ok) return deadLetter(reply, delivery, REASON.invalidJson, parsed.detail, undefined);
 
     const verdict = deps.catalogue.check(parsed.value);
-    const publishUnknown = !verdict.ok && verdict.reason === 'unknown-event-type' && deps.unknownEventPolicy === 'publish';
+    const publishUnknown = !verdict.ok && verdict.reason === REASON.unknownEventType && deps.unknownEventPolicy === 'publish';
     if (!verdict.ok && !publishUnknown) return deadLetter(reply, delivery, verdict.reason, verdict.detail, parsed.value);
 
     const event = parsed.value as PoppEnvelope;
@@ -66,7 +69,7 @@ export function registerWebhookRoute(app: FastifyInstance, deps: WebhookDeps): v
       outcome = await deps.dedupe.once(event.eventId, publish);
     } catch (error) {
       // Kafka refused the records for good (too large for the topic, say): a 503 would have Popp retry for ever.
-      if (error instanceof KafkaRefusedError) return deadLetter(reply, delivery, 'rejected-by-kafka', error.message, event);
+      if (error instanceof KafkaRefusedError) return deadLetter(reply, delivery, REASON.rejectedByKafka, error.message, event);
       throw error;
     }
     const status = outcome === 'published' ? delivered : outcome;
@@ -91,27 +94,27 @@ export function registerWebhookRoute(app: FastifyInstance, deps: WebhookDeps): v
       // The dead-letter topic refused it too (too large for it): keep the delivery's headers and the body's size and hash.
       await deliver([withoutValue(record)]);
     }
-    deps.metrics.webhook('dead-lettered', record.headers['event-type']);
+    deps.metrics.webhook('dead-lettered', record.headers[HEADER.eventType]);
     deps.metrics.deadLetter(reason);
-    reply.log.warn({ reason, detail, eventId: record.headers['event-id'] }, 'webhook dead-lettered');
+    reply.log.warn({ reason, detail, eventId: record.headers[HEADER.eventId] }, 'webhook dead-lettered');
     return reply.code(202).send({ status: 'dead-lettered', reason });
   }
 }
 
 function readDelivery(request: FastifyRequest, now: Date): Delivery {
-  const contentType = firstHeader(request, 'content-type');
+  const contentType = firstHeader(request, HEADER.contentType);
   // Without a body Fastify runs no content-type parser, so check the type here too.
   if (!Buffer.isBuffer(request.body) && !contentType?.toLowerCase().startsWith('application/json')) {
     throw new BridgeError('unsupported_media_type');
   }
-  const trace = traceContext(firstHeader(request, 'traceparent'), firstHeader(request, 'tracestate'));
+  const trace = traceContext(firstHeader(request, HEADER.traceparent), firstHeader(request, HEADER.tracestate));
   return {
     body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
     receivedAt: now.toISOString(),
     // Headers are not signed: only what is bounded and printable is copied onto the records.
     contentType: contentType && PRINTABLE_HEADER.test(contentType) ? contentType : 'application/json',
     // Surrounding whitespace is not part of the signature (and would be an unbounded header).
-    signature: (firstHeader(request, 'x-signature') ?? '').trim(),
+    signature: (firstHeader(request, HEADER.signature) ?? '').trim(),
     traceparent: trace.traceparent,
     tracestate: trace.tracestate,
   };

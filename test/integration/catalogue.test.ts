@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createCatalogue } from '../../src/events/catalogue.js';
+import { createCatalogue } from '../../src/contract/catalogue.js';
 import { sampleEvent } from '../../src/events/samples.js';
 import { schemasDir } from '../../src/paths.js';
 import { startTestBridge, type TestBridge } from '../support/bridge.js';

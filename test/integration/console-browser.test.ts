@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { trigger } from '../../src/commands/trigger.js';
 import type { Consumer } from '../../src/consumer/index.js';
-import { createCatalogue } from '../../src/events/catalogue.js';
+import { createCatalogue } from '../../src/contract/catalogue.js';
 import { WEBHOOK_PATH } from '../../src/webhook/route.js';
 import { startTestBridge, type TestBridge } from '../support/bridge.js';
 import { launchChromium, screenshot } from '../support/browser.js';

@@ -1,11 +1,11 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createCatalogue } from '../../src/events/catalogue.js';
-import { loadSchemas } from '../../src/events/schemas.js';
-import { WIRE_CONTENT_TYPE } from '../../src/kafka/registry-codec.js';
-import { createRegistryClient, registerSchemas } from '../../src/kafka/schema-registry.js';
+import { createCatalogue } from '../../src/contract/catalogue.js';
+import { loadSchemas } from '../../src/contract/schemas.js';
+import { WIRE_CONTENT_TYPE } from '../../src/contract/value.js';
 import { schemasDir } from '../../src/paths.js';
+import { createRegistryClient, registerSchemas } from '../../src/registry/client.js';
 import { startTestBridge, type TestBridge } from '../support/bridge.js';
 import { conversation, documentUploaded } from '../support/events.js';
 import { readRecords, uniquePrefix } from '../support/kafka.js';

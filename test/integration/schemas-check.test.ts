@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Compatibility } from '../../src/config.js';
-import { createCatalogue } from '../../src/events/catalogue.js';
-import { checkCompatibility, describeVerdicts } from '../../src/events/compatibility.js';
-import { createRegistryClient, registerSchemas } from '../../src/kafka/schema-registry.js';
+import { createCatalogue } from '../../src/contract/catalogue.js';
+import type { Compatibility } from '../../src/contract/subjects.js';
 import { projectRoot, schemasDir } from '../../src/paths.js';
+import { createRegistryClient, registerSchemas } from '../../src/registry/client.js';
+import { checkCompatibility, describeVerdicts } from '../../src/registry/compatibility.js';
 import { uniquePrefix } from '../support/kafka.js';
 import { copySchemas, dataOf, editEventSchema, editSharedSchema } from '../support/schemas.js';
 

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { OutgoingRecord } from '../../src/kafka/publisher.js';
+import type { OutgoingRecord } from '../../src/contract/record.js';
 import { encodeEntry } from '../../src/spool/entry.js';
 import { listSegmentIds, segmentPath } from '../../src/spool/files.js';
 import { createJournal, type Journal, type Window } from '../../src/spool/journal.js';

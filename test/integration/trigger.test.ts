@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { trigger } from '../../src/commands/trigger.js';
-import { createCatalogue } from '../../src/events/catalogue.js';
+import { createCatalogue } from '../../src/contract/catalogue.js';
 import { schemasDir } from '../../src/paths.js';
 import { startTestBridge, type TestBridge } from '../support/bridge.js';
 import { SECRET } from '../support/events.js';

@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { type AppDeps, buildApp } from '../../src/app.js';
-import { createCatalogue } from '../../src/events/catalogue.js';
-import type { OutgoingRecord, Publisher } from '../../src/kafka/publisher.js';
+import { createCatalogue } from '../../src/contract/catalogue.js';
+import type { OutgoingRecord } from '../../src/contract/record.js';
+import { createDedupe } from '../../src/dedupe/dedupe.js';
+import { createMemorySeenStore } from '../../src/dedupe/memory-seen-store.js';
+import type { Publisher } from '../../src/kafka/publisher.js';
 import { createMetrics } from '../../src/metrics.js';
 import { schemasDir } from '../../src/paths.js';
-import { createDedupe } from '../../src/webhook/dedupe.js';
-import { createMemorySeenStore } from '../../src/webhook/memory-seen-store.js';
 import { createSignatureVerifier } from '../../src/webhook/verify.js';
 import { SECRET } from './events.js';
 

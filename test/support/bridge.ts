@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { loadConfig } from '../../src/config.js';
-import { loadSchemas } from '../../src/events/schemas.js';
-import { topicForEventType } from '../../src/events/topics.js';
+import { loadSchemas } from '../../src/contract/schemas.js';
+import { topicForEventType } from '../../src/contract/topics.js';
 import { schemasDir } from '../../src/paths.js';
 import { type Bridge, startBridge } from '../../src/server.js';
 import { SECRET, signed } from './events.js';

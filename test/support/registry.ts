@@ -1,6 +1,6 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { jsonSchemaOptions } from '../../src/kafka/schema-registry.js';
+import { jsonSchemaOptions } from '../../src/registry/client.js';
 
 /** A consumer's own client of the registry (the library, as a downstream Node service would use it). */
 export function consumerRegistry(url: string): SchemaRegistry {

@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { JsonSchema } from '../../src/events/schemas.js';
+import type { JsonSchema } from '../../src/contract/schemas.js';
 import { schemasDir } from '../../src/paths.js';
 
 /** A copy of the project's schemas/ in a temporary folder, to change without touching the real one. */

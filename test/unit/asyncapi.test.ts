@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { type AsyncAPIDocumentInterface, DiagnosticSeverity, Parser } from '@asyncapi/parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { type JsonSchema, loadSchemas } from '../../src/events/schemas.js';
-import { topicForEventType } from '../../src/events/topics.js';
+import { type JsonSchema, loadSchemas } from '../../src/contract/schemas.js';
+import { topicForEventType } from '../../src/contract/topics.js';
 import { projectRoot, schemasDir } from '../../src/paths.js';
 
 const { topics } = loadConfig({});

@@ -1,9 +1,10 @@
+import { DEAD_LETTER_REASONS } from '../../contract/reasons.js';
 import { formatCount, formatTime, type Html, html, layout, postButton } from '../html.js';
 import type { RowPage } from '../queries.js';
 import type { ReplayRun } from '../replay.js';
 import { pager, payloadButton } from './rows.js';
 
-const REASONS = ['invalid-json', 'invalid-envelope', 'schema-violation', 'unknown-event-type'];
+const REASONS = Object.keys(DEAD_LETTER_REASONS);
 
 export function deadLettersPage(
   data: { page: RowPage; reason: string | undefined; params: URLSearchParams; topic: string },

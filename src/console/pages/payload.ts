@@ -1,4 +1,4 @@
-import type { StoredRecord } from '../../kafka/topic-reader.js';
+import type { StoredRecord } from '../../contract/record.js';
 import { formatTime, html, layout } from '../html.js';
 
 /** One record in full: headers and its body, pretty-printed when it is JSON (after a wire-format prefix, if any). */

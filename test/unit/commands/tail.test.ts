@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatRecord, useColor } from '../../../src/commands/tail.js';
 import type { IncomingRecord } from '../../../src/consumer/decode.js';
-import { createCatalogue } from '../../../src/events/catalogue.js';
+import { createCatalogue } from '../../../src/contract/catalogue.js';
 import { schemasDir } from '../../../src/paths.js';
 import { conversation, documentUploaded } from '../../support/events.js';
 

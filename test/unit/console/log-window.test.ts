@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatCursor, type LogSource, parseCursor, readWindow } from '../../../src/console/log-window.js';
-import type { StoredRecord } from '../../../src/kafka/topic-reader.js';
+import type { StoredRecord } from '../../../src/contract/record.js';
 
 /** A topic in memory: `partitions` lists of records, offsets from `low`; counts every record handed out. */
 function memoryTopic(partitions: StoredRecord[][], low = 0) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deadLetterTopicFor, describeError } from '../../../src/consumer/dead-letter.js';
+import { describeError } from '../../../src/consumer/dead-letter.js';
+import { deadLetterTopicFor } from '../../../src/contract/topics.js';
 
 describe("a group's dead-letter topic", () => {
   it('is <prefix>dead-letter.<groupId>', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createDecoder, unwrapValue } from '../../../src/consumer/decode.js';
-import { createCatalogue } from '../../../src/events/catalogue.js';
-import { headerStrings } from '../../../src/kafka/headers.js';
+import { createDecoder } from '../../../src/consumer/decode.js';
+import { createCatalogue } from '../../../src/contract/catalogue.js';
+import { headerStrings } from '../../../src/contract/record.js';
+import { unwrapValue } from '../../../src/contract/value.js';
 import { schemasDir } from '../../../src/paths.js';
 import { conversation, documentUploaded } from '../../support/events.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type ConsumerOptions, sourceTopics } from '../../../src/consumer/options.js';
 import type { Handlers } from '../../../src/consumer/types.js';
-import { createCatalogue } from '../../../src/events/catalogue.js';
+import { createCatalogue } from '../../../src/contract/catalogue.js';
 import { schemasDir } from '../../../src/paths.js';
 
 const catalogue = createCatalogue({ schemasDir, topicPrefix: 'p.' });

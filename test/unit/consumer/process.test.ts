@@ -3,8 +3,8 @@ import { createDecoder, type IncomingRecord } from '../../../src/consumer/decode
 import { createMemoryIdempotencyStore } from '../../../src/consumer/memory-store.js';
 import { createProcessor, type ProcessorOptions } from '../../../src/consumer/process.js';
 import type { Handlers, IdempotencyStore } from '../../../src/consumer/types.js';
-import { createCatalogue } from '../../../src/events/catalogue.js';
-import type { OutgoingRecord } from '../../../src/kafka/publisher.js';
+import { createCatalogue } from '../../../src/contract/catalogue.js';
+import type { OutgoingRecord } from '../../../src/contract/record.js';
 import { schemasDir } from '../../../src/paths.js';
 import { conversation, documentUploaded } from '../../support/events.js';
 

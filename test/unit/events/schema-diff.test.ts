@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { type JsonSchema, loadSchemas } from '../../../src/contract/schemas.js';
 import { breaking, diffSchemas } from '../../../src/events/schema-diff.js';
-import { type JsonSchema, loadSchemas } from '../../../src/events/schemas.js';
 import { schemasDir } from '../../../src/paths.js';
 
 const event = (data: JsonSchema): JsonSchema => ({ type: 'object', required: ['data'], properties: { data } });

@@ -1,7 +1,8 @@
 import { KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
+import type { OutgoingRecord } from '../../../src/contract/record.js';
 import { BridgeError, KafkaRefusedError } from '../../../src/errors.js';
-import { createBatchingPublisher, type OutgoingRecord, type TopicBatch } from '../../../src/kafka/publisher.js';
+import { createBatchingPublisher, type TopicBatch } from '../../../src/kafka/publisher.js';
 
 /** kafkajs' own error for a broker's error code, as its protocol layer builds it (its typings know only the message). */
 const protocolError = (type: string, code: number, retriable: boolean) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { maxMessageBytesFor } from '../../../src/contract/topics.js';
 import { PERMANENT_REFUSALS, permanentRefusal } from '../../../src/kafka/refusals.js';
-import { maxMessageBytesFor } from '../../../src/kafka/topics.js';
 import { MAX_DERIVED_BYTES } from '../../support/fuzz.js';
 
 describe("Kafka's permanent refusals", () => {

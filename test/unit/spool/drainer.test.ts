@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { OutgoingRecord } from '../../../src/contract/record.js';
 import { KafkaRefusedError } from '../../../src/errors.js';
-import type { OutgoingRecord } from '../../../src/kafka/publisher.js';
 import { createDrainer } from '../../../src/spool/drainer.js';
 import type { Window } from '../../../src/spool/journal.js';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { OutgoingRecord } from '../../../src/kafka/publisher.js';
+import type { OutgoingRecord } from '../../../src/contract/record.js';
 import { decodeEntry, encodeEntry, entryRecordCount, entrySpooledAt } from '../../../src/spool/entry.js';
 import { FRAME_HEADER_BYTES, scanFrames } from '../../../src/spool/frame.js';
 

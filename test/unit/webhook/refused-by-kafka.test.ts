@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { OutgoingRecord } from '../../../src/contract/record.js';
 import { KafkaRefusedError } from '../../../src/errors.js';
-import type { OutgoingRecord } from '../../../src/kafka/publisher.js';
 import { createMetrics } from '../../../src/metrics.js';
 import { inMemoryApp } from '../../support/app.js';
 import { documentUploaded, signed } from '../../support/events.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createRedisDedupe, type DedupeRedis } from '../../../src/dedupe/redis-dedupe.js';
 import { BridgeError } from '../../../src/errors.js';
-import { createRedisDedupe, type DedupeRedis } from '../../../src/webhook/redis-dedupe.js';
 
 /** Redis' SET NX PX semantics in memory, shared by several "instances"; `down` makes every call fail. */
 function fakeRedis() {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createMemorySeenStore } from '../../../src/webhook/memory-seen-store.js';
+import { createMemorySeenStore } from '../../../src/dedupe/memory-seen-store.js';
 
 /** The obvious version, a Map in insertion order: what the compact store must behave exactly like. */
 function mapModel(ttlMs: number, maxEntries: number) {

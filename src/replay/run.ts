@@ -1,11 +1,12 @@
-import { createBridgeKafka } from './bridge-kafka.js';
-import type { Config } from './config.js';
-import { createCatalogue } from './events/catalogue.js';
-import { createBatchingPublisher } from './kafka/publisher.js';
-import { createValueCodec } from './kafka/registry-startup.js';
-import { readSnapshot, type StoredRecord } from './kafka/topic-reader.js';
-import { schemasDir as defaultSchemasDir } from './paths.js';
-import { type ReplaySummary, replayDeadLetters } from './webhook/replay.js';
+import { createBridgeKafka } from '../bridge-kafka.js';
+import type { Config } from '../config.js';
+import { createCatalogue } from '../contract/catalogue.js';
+import { HEADER } from '../contract/headers.js';
+import type { StoredRecord } from '../contract/record.js';
+import { createBatchingPublisher } from '../kafka/publisher.js';
+import { readSnapshot } from '../kafka/topic-reader.js';
+import { createValueCodec } from '../registry/startup.js';
+import { type ReplaySummary, replayDeadLetters } from './replay.js';
 
 export interface ReplayCommandOptions {
   config: Config;
@@ -23,7 +24,7 @@ export interface ReplayCommandOptions {
  */
 export async function replayDeadLettersCommand(options: ReplayCommandOptions): Promise<ReplaySummary> {
   const { config, print } = options;
-  const catalogue = createCatalogue({ schemasDir: options.schemasDir ?? defaultSchemasDir, topicPrefix: config.topics.prefix });
+  const catalogue = createCatalogue({ schemasDir: options.schemasDir, topicPrefix: config.topics.prefix });
   const { kafka, admin, producer, topics } = createBridgeKafka(config, options.brokers);
   await admin.connect();
   try {
@@ -59,7 +60,7 @@ export async function replayDeadLettersCommand(options: ReplayCommandOptions): P
       },
       async readPublished(targets, fromTimestamp) {
         const published = new Set<string>();
-        const onRecord = (record: StoredRecord) => published.add(`${record.topic}\n${record.headers['event-id']}`);
+        const onRecord = (record: StoredRecord) => published.add(`${record.topic}\n${record.headers[HEADER.eventId]}`);
         await readSnapshot(kafka, admin, {
           topics: targets,
           fromTimestamp,

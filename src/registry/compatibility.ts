@@ -1,8 +1,7 @@
-import type { Compatibility } from '../config.js';
-import { subjectsOf } from '../kafka/schema-registry.js';
-import type { EventCatalogue } from './catalogue.js';
-import { breaking, diffSchemas, type SchemaChange } from './schema-diff.js';
-import type { JsonSchema } from './schemas.js';
+import type { JsonSchema } from '../contract/schemas.js';
+import type { Compatibility } from '../contract/subjects.js';
+import { breaking, diffSchemas, type SchemaChange } from '../events/schema-diff.js';
+import { type RegistryAccess, type SchemaSubjects, subjectsOf } from './subjects.js';
 
 export type SubjectVerdict = { eventType: string; subject: string } & (
   | { status: 'new' | 'compatible' }
@@ -10,24 +9,13 @@ export type SubjectVerdict = { eventType: string; subject: string } & (
   | { status: 'other-level'; level: string }
 );
 
-export interface RegistryAccess {
-  url: string;
-  username?: string | undefined;
-  password?: string | undefined;
-}
-
 /**
  * Asks the registry whether each schema in `schemas/` may follow the latest
  * version of its subjects, under the level each subject carries (the bridge
  * sets SCHEMA_COMPATIBILITY on the subjects it creates). A subject at
  * another level is reported rather than judged by the wrong rule.
  */
-export async function checkCompatibility(options: {
-  registry: RegistryAccess;
-  catalogue: Pick<EventCatalogue, 'knownTypes' | 'topicFor' | 'schemas'>;
-  logTopic: string;
-  compatibility: Compatibility;
-}): Promise<SubjectVerdict[]> {
+export async function checkCompatibility(options: SchemaSubjects & { registry: RegistryAccess }): Promise<SubjectVerdict[]> {
   const ask = registryClient(options.registry);
   const verdicts: SubjectVerdict[] = [];
   for (const { eventType, subject } of subjectsOf(options.catalogue, options.logTopic)) {

@@ -1,15 +1,12 @@
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { Compatibility, Config } from '../config.js';
+import type { Compatibility } from '../contract/subjects.js';
 import { RegistryRefusedError } from '../errors.js';
-import type { EventCatalogue } from '../events/catalogue.js';
-import type { RegisteredSubject } from './registry-codec.js';
-import { subjectFor } from './registry-codec.js';
+import type { RegisteredSubject } from './codec.js';
+import { type RegistryAccess, type SchemaSubjects, subjectsOf } from './subjects.js';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
-
-export type RegistrySettings = NonNullable<Config['schemaRegistry']>;
 
 /**
  * The library validates with ajv on encode and decode; one ajv instance
@@ -32,20 +29,12 @@ export const jsonSchemaOptions = {
 } as unknown as ConstructorParameters<typeof SchemaRegistry>[1];
 
 /** The library's client; its own retries stay short: our start-up loop says what it waits for. */
-export function createRegistryClient(settings: Pick<RegistrySettings, 'url' | 'username' | 'password'>, retries = 1): SchemaRegistry {
+export function createRegistryClient(settings: RegistryAccess, retries = 1): SchemaRegistry {
   const auth = settings.username ? { username: settings.username, password: settings.password ?? '' } : undefined;
   return new SchemaRegistry(
     { host: settings.url, clientId: 'popp-bridge', retry: { retries, maxRetryTimeInSecs: 1 }, ...(auth && { auth }) },
     jsonSchemaOptions,
   );
-}
-
-/** Every (topic, event type) the bridge writes: its type topic and, when on, the log topic. */
-export function subjectsOf(catalogue: Pick<EventCatalogue, 'knownTypes' | 'topicFor'>, logTopic: string) {
-  return catalogue.knownTypes.flatMap((eventType) => {
-    const topics = [catalogue.topicFor(eventType), ...(logTopic ? [logTopic] : [])];
-    return topics.map((topic) => ({ topic, eventType, subject: subjectFor(topic, eventType, logTopic) }));
-  });
 }
 
 /**
@@ -54,12 +43,7 @@ export function subjectsOf(catalogue: Pick<EventCatalogue, 'knownTypes' | 'topic
  * already have it (the library checks), so the registry enforces the same
  * rule that `npm run schemas:check` tests.
  */
-export async function registerSchemas(options: {
-  registry: SchemaRegistry;
-  catalogue: Pick<EventCatalogue, 'knownTypes' | 'topicFor' | 'schemas'>;
-  logTopic: string;
-  compatibility: Compatibility;
-}): Promise<RegisteredSubject[]> {
+export async function registerSchemas(options: SchemaSubjects & { registry: SchemaRegistry }): Promise<RegisteredSubject[]> {
   const registered: RegisteredSubject[] = [];
   for (const { topic, eventType, subject } of subjectsOf(options.catalogue, options.logTopic)) {
     const schema = JSON.stringify(options.catalogue.schemas.events.get(eventType));

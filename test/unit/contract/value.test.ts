@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseJson } from '../../../src/webhook/parse.js';
+import { parseJson } from '../../../src/contract/value.js';
 
 describe('parsing the verified body', () => {
   it('parses JSON and tolerates a UTF-8 byte order mark', () => {

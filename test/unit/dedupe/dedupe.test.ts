@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createDedupe, noDedupe } from '../../../src/webhook/dedupe.js';
-import { createMemorySeenStore } from '../../../src/webhook/memory-seen-store.js';
+import { createDedupe, noDedupe } from '../../../src/dedupe/dedupe.js';
+import { createMemorySeenStore } from '../../../src/dedupe/memory-seen-store.js';
 
 const store = (now = () => 0) => createMemorySeenStore({ ttlMs: 1_000, maxEntries: 3, now });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCatalogue } from '../../../src/events/catalogue.js';
+import { createCatalogue } from '../../../src/contract/catalogue.js';
 import { sampleEvent } from '../../../src/events/samples.js';
 import { schemasDir } from '../../../src/paths.js';
 

@@ -1,14 +1,16 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { PoppEnvelope } from '../../generated/events.js';
+import { schemasDir } from '../paths.js';
 import { isDateTime } from './date-time.js';
+import { type InvalidValueReason, REASON } from './reasons.js';
 import { CATEGORY_KEYWORD, loadSchemas, type SchemaSet } from './schemas.js';
 import { topicForEventType } from './topics.js';
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
-export type Verdict = { ok: true } | { ok: false; reason: 'invalid-envelope' | 'schema-violation' | 'unknown-event-type'; detail: string };
+export type Verdict = { ok: true } | { ok: false; reason: Exclude<InvalidValueReason, typeof REASON.invalidJson>; detail: string };
 
 export interface EventCatalogue {
   readonly knownTypes: readonly string[];
@@ -22,9 +24,9 @@ export interface EventCatalogue {
 
 const VALID: Verdict = { ok: true };
 
-/** Compiles every validator once, at start-up, from the files in `schemas/`. */
-export function createCatalogue(options: { schemasDir: string; topicPrefix: string }): EventCatalogue {
-  const schemas = loadSchemas(options.schemasDir);
+/** Compiles every validator once, at start-up, from the files in `schemas/` (or `schemasDir`). */
+export function createCatalogue(options: { schemasDir?: string | undefined; topicPrefix: string }): EventCatalogue {
+  const schemas = loadSchemas(options.schemasDir ?? schemasDir);
   // Strict, but `type: ["string", "null"]` is how the schemas say nullable, and the category is an annotation.
   const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
   ajv.addKeyword({ keyword: CATEGORY_KEYWORD, schemaType: 'string' });
@@ -40,11 +42,11 @@ export function createCatalogue(options: { schemasDir: string; topicPrefix: stri
     schemas,
     categoryOf: (eventType) => schemas.categories.get(eventType),
     check(value) {
-      if (!envelope(value)) return { ok: false, reason: 'invalid-envelope', detail: describe(envelope.errors) };
+      if (!envelope(value)) return { ok: false, reason: REASON.invalidEnvelope, detail: describe(envelope.errors) };
       const type = (value as PoppEnvelope).event;
       const validate = validators.get(type);
-      if (!validate) return { ok: false, reason: 'unknown-event-type', detail: `no schema for ${type}` };
-      if (!validate(value)) return { ok: false, reason: 'schema-violation', detail: describe(validate.errors) };
+      if (!validate) return { ok: false, reason: REASON.unknownEventType, detail: `no schema for ${type}` };
+      if (!validate(value)) return { ok: false, reason: REASON.schemaViolation, detail: describe(validate.errors) };
       return VALID;
     },
     topicFor(eventType) {

@@ -2,9 +2,9 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createCatalogue } from '../../../src/events/catalogue.js';
+import { createCatalogue } from '../../../src/contract/catalogue.js';
+import { topicForEventType } from '../../../src/contract/topics.js';
 import { sampleEvent } from '../../../src/events/samples.js';
-import { topicForEventType } from '../../../src/events/topics.js';
 import { schemasDir } from '../../../src/paths.js';
 
 const catalogue = createCatalogue({ schemasDir, topicPrefix: 'popp.' });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
-import { createRegistryCodec, plainCodec, subjectFor, WIRE_CONTENT_TYPE } from '../../../src/kafka/registry-codec.js';
+import { subjectFor } from '../../../src/contract/subjects.js';
+import { WIRE_CONTENT_TYPE } from '../../../src/contract/value.js';
+import { createRegistryCodec, plainCodec } from '../../../src/registry/codec.js';
 import { eventRecords } from '../../../src/webhook/records.js';
 
 const body = Buffer.from('{ "event": "DOCUMENT_UPLOADED" }');

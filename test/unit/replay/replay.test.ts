@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { EventCatalogue } from '../../../src/events/catalogue.js';
-import type { OutgoingRecord } from '../../../src/kafka/publisher.js';
-import { plainCodec } from '../../../src/kafka/registry-codec.js';
-import type { StoredRecord } from '../../../src/kafka/topic-reader.js';
-import { inArrivalOrder, type ReplayDeps, replayDeadLetters } from '../../../src/webhook/replay.js';
+import type { EventCatalogue } from '../../../src/contract/catalogue.js';
+import type { OutgoingRecord, StoredRecord } from '../../../src/contract/record.js';
+import { plainCodec } from '../../../src/registry/codec.js';
+import { inArrivalOrder, type ReplayDeps, replayDeadLetters } from '../../../src/replay/replay.js';
 
 const catalogue: Pick<EventCatalogue, 'check' | 'topicFor'> = {
   check: (value) =>

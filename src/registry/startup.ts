@@ -1,8 +1,7 @@
 import { RegistryRefusedError } from '../errors.js';
-import type { EventCatalogue } from '../events/catalogue.js';
 import { waitUntilReady } from '../wait-until-ready.js';
-import { createRegistryCodec, plainCodec, type ValueCodec } from './registry-codec.js';
-import type { RegistrySettings } from './schema-registry.js';
+import { createRegistryCodec, plainCodec, type ValueCodec } from './codec.js';
+import type { RegistrySettings, SchemaSubjects } from './subjects.js';
 
 /**
  * Plain mode without a registry. With one: registers every schema before the
@@ -12,7 +11,7 @@ import type { RegistrySettings } from './schema-registry.js';
  */
 export async function createValueCodec(options: {
   settings: RegistrySettings | undefined;
-  catalogue: Pick<EventCatalogue, 'knownTypes' | 'topicFor' | 'schemas'>;
+  catalogue: SchemaSubjects['catalogue'];
   logTopic: string;
   logger: { info(details: object, message: string): void; warn(details: object, message: string): void };
   /** Tests shorten the wait between attempts. */
@@ -21,7 +20,7 @@ export async function createValueCodec(options: {
   const { settings, logger } = options;
   if (!settings) return plainCodec;
   // Loaded only when used: the registry client and its Avro and Protobuf support cost ~18 MB of memory.
-  const { createRegistryClient, registerSchemas } = await import('./schema-registry.js');
+  const { createRegistryClient, registerSchemas } = await import('./client.js');
   const registry = createRegistryClient(settings);
   const where = withoutCredentials(settings.url);
   return waitUntilReady(

@@ -1,13 +1,11 @@
 import type { PoppEnvelope } from '../../generated/events.js';
-import type { EventCatalogue } from '../events/catalogue.js';
-import type { OutgoingRecord } from '../kafka/publisher.js';
-import type { ValueCodec } from '../kafka/registry-codec.js';
-import type { StoredRecord } from '../kafka/topic-reader.js';
-import { parseJson } from './parse.js';
-import { eventRecords } from './records.js';
-
-/** On a replayed record: `<dead-letter topic>/<partition>/<offset>` of the dead letter it came from. */
-export const REPLAYED_FROM = 'replayed-from';
+import type { EventCatalogue } from '../contract/catalogue.js';
+import { HEADER } from '../contract/headers.js';
+import { REASON } from '../contract/reasons.js';
+import type { OutgoingRecord, StoredRecord } from '../contract/record.js';
+import { parseJson } from '../contract/value.js';
+import type { ValueCodec } from '../registry/codec.js';
+import { eventRecords } from '../webhook/records.js';
 
 export interface ReplayDeps {
   /** The dead-letter topic as it is now, every partition in offset order. */
@@ -51,9 +49,9 @@ export async function replayDeadLetters(deps: ReplayDeps): Promise<ReplaySummary
   const seen = new Set<string>();
   for (const deadLetter of deadLetters) {
     const parsed = parseJson(deadLetter.value);
-    const verdict = parsed.ok ? deps.catalogue.check(parsed.value) : ({ ok: false, reason: 'invalid-json' } as const);
+    const verdict = parsed.ok ? deps.catalogue.check(parsed.value) : ({ ok: false, reason: REASON.invalidJson } as const);
     if (!parsed.ok || !verdict.ok) {
-      const reason = verdict.ok ? 'invalid-json' : verdict.reason;
+      const reason = verdict.ok ? REASON.invalidJson : verdict.reason;
       summary.stillFailing[reason] = (summary.stillFailing[reason] ?? 0) + 1;
       continue;
     }
@@ -97,16 +95,16 @@ function recordsFor(
   const { headers } = deadLetter;
   const delivery = {
     body: deadLetter.value,
-    receivedAt: headers['received-at'] ?? new Date(deadLetter.timestamp).toISOString(),
-    contentType: headers['content-type'] ?? 'application/json',
-    signature: headers['x-signature'] ?? '',
-    traceparent: headers.traceparent,
-    tracestate: headers.tracestate,
+    receivedAt: headers[HEADER.receivedAt] ?? new Date(deadLetter.timestamp).toISOString(),
+    contentType: headers[HEADER.contentType] ?? 'application/json',
+    signature: headers[HEADER.signature] ?? '',
+    traceparent: headers[HEADER.traceparent],
+    tracestate: headers[HEADER.tracestate],
   };
   const records = eventRecords(event, delivery, { type: deps.catalogue.topicFor(event.event), log: deps.logTopic }, deps.codec);
   // The type and log records keep sharing one headers object (encoded once per request).
   const replayed = `${deadLetter.topic}/${deadLetter.partition}/${deadLetter.offset}`;
-  const headersWithOrigin = { ...records[0]?.headers, [REPLAYED_FROM]: replayed };
+  const headersWithOrigin = { ...records[0]?.headers, [HEADER.replayedFrom]: replayed };
   return records.map((record) => ({ ...record, headers: headersWithOrigin }));
 }
 

@@ -1,3 +1,5 @@
+import { WIRE_CONTENT_TYPE, wirePrefix } from '../contract/value.js';
+
 /**
  * What a record's value is, made from the request body exactly as received.
  * Plain mode: those bytes. Registry mode: the Confluent wire format around
@@ -10,29 +12,10 @@ export interface ValueCodec {
   encodeValue(topic: string, eventType: string, body: Buffer): Buffer;
 }
 
-/** Values in the Confluent wire format: byte 0, the schema id (4 bytes, big-endian), then JSON. */
-export const WIRE_CONTENT_TYPE = 'application/vnd.confluent.json+wire';
-
 export const plainCodec: ValueCodec = {
   contentType: undefined,
   encodeValue: (_topic, _eventType, body) => body,
 };
-
-/**
- * TopicNameStrategy for the type topics (`<topic>-value`, one schema per
- * topic); TopicRecordNameStrategy-like `<topic>-<event type>` for the log
- * topic, which holds every type.
- */
-export function subjectFor(topic: string, eventType: string, logTopic: string): string {
-  return topic === logTopic ? `${topic}-${eventType}` : `${topic}-value`;
-}
-
-/** The five bytes before the body: magic byte 0 and the schema id, big-endian. */
-export function wirePrefix(schemaId: number): Buffer {
-  const prefix = Buffer.alloc(5);
-  prefix.writeUInt32BE(schemaId, 1);
-  return prefix;
-}
 
 export interface RegisteredSubject {
   topic: string;

@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { CLOUDEVENTS, DEAD_LETTER_HEADER, HEADER } from '../../../src/contract/headers.js';
+import { DEAD_LETTER_REASONS, REASON } from '../../../src/contract/reasons.js';
+
+const read = (path: string) => readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8');
+
+describe('dead-letter reasons', () => {
+  it("are all listed in the README's HTTP contract and in docs/http-contract.md", () => {
+    const readme = read('README.md');
+    const contract = readme.slice(readme.indexOf('## The HTTP contract'), readme.indexOf('## Kafka records'));
+    const docs = read('docs/http-contract.md');
+    for (const reason of Object.keys(DEAD_LETTER_REASONS)) {
+      expect(contract, reason).toContain(`| \`${reason}\``);
+      expect(docs, reason).toContain(`\`${reason}\``);
+    }
+  });
+
+  it('of the bridge are every reason but the consumer SDK’s own', () => {
+    expect(Object.keys(DEAD_LETTER_REASONS).sort()).toEqual(
+      Object.values(REASON)
+        .filter((reason) => reason !== REASON.handlerFailed)
+        .sort(),
+    );
+  });
+});
+
+describe('header names', () => {
+  it('are all described in docs/kafka-contract.md', () => {
+    const docs = read('docs/kafka-contract.md');
+    for (const name of [...Object.values(HEADER), ...Object.values(CLOUDEVENTS), ...Object.values(DEAD_LETTER_HEADER)]) {
+      expect(docs, name).toContain(`\`${name}\``);
+    }
+  });
+});

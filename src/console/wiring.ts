@@ -5,7 +5,6 @@ import type { KafkaParts } from '../kafka/client.js';
 import type { Readiness } from '../kafka/health.js';
 import type { PartitionFetcher } from '../kafka/partition-fetch.js';
 import type { Metrics } from '../metrics.js';
-import { CATEGORIES, categoryOf } from './categories.js';
 import type { ConsoleDeps } from './deps.js';
 import { listConsumerGroups } from './groups.js';
 import { createKafkaLogSource } from './kafka-source.js';
@@ -21,7 +20,7 @@ export interface ConsoleWiring {
   metrics: Metrics;
   readiness: Readiness;
   dedupeHealth: () => Promise<{ ok: boolean; detail: string }>;
-  catalogue: Pick<EventCatalogue, 'knownTypes'>;
+  catalogue: Pick<EventCatalogue, 'knownTypes' | 'categoryOf'>;
   schemasDir: string;
   audit: ConsoleDeps['audit'];
 }
@@ -40,6 +39,9 @@ export function createConsoleDeps(wiring: ConsoleWiring): { deps: ConsoleDeps; c
     return fetcher;
   };
   const topics = { prefix: config.topics.prefix, log: config.topics.eventLog, deadLetter: config.topics.deadLetter };
+  // The catalogue's own categories (each schema names its own), so a type added to schemas/ is filed with its peers.
+  const categoryOf = (eventType: string) => wiring.catalogue.categoryOf(eventType);
+  const categories = [...new Set(wiring.catalogue.knownTypes.flatMap((type) => categoryOf(type) ?? []))].sort();
   const deps: ConsoleDeps = {
     token,
     audit: wiring.audit,
@@ -65,7 +67,7 @@ export function createConsoleDeps(wiring: ConsoleWiring): { deps: ConsoleDeps; c
     groups: () => listConsumerGroups(admin, { prefix: topics.prefix, logTopic: topics.log, deadLetterTopic: topics.deadLetter }),
     replay: createConsoleReplay({ config, brokers: wiring.brokers, schemasDir: wiring.schemasDir }),
     knownTypes: [...wiring.catalogue.knownTypes].sort(),
-    categories: CATEGORIES,
+    categories,
     categoryOf,
     topics,
   };

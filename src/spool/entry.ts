@@ -71,11 +71,13 @@ export function decodeEntry(payload: Buffer): SpoolEntry {
     else key = text(4);
     const headerCount = payload.readUInt16BE(at);
     at += 2;
-    const headers: Record<string, string> = {};
+    const pairs: [string, string][] = [];
     for (let h = 0; h < headerCount; h++) {
       const name = text(2);
-      headers[name] = text(4);
+      pairs.push([name, text(4)]);
     }
+    // Own properties whatever the name: an assignment would take `__proto__` for the prototype.
+    const headers: Record<string, string> = Object.fromEntries(pairs);
     const length = payload.readUInt32BE(at);
     at += 4;
     records.push({ topic, key, headers, value: payload.subarray(at, at + length) });

@@ -31,6 +31,20 @@ describe('spool entries', () => {
     );
   });
 
+  it('keeps a header named like an Object.prototype property as a header of its own', () => {
+    const headers = Object.fromEntries([
+      ['__proto__', 'x'],
+      ['constructor', 'y'],
+    ]);
+    const [record] = decodeEntry(
+      encodeEntry([{ topic: 't', key: null, value: Buffer.from('v'), headers }], 1).subarray(FRAME_HEADER_BYTES),
+    ).records;
+    expect(Object.entries(record?.headers ?? {})).toEqual([
+      ['__proto__', 'x'],
+      ['constructor', 'y'],
+    ]);
+  });
+
   it('keeps an empty key apart from no key', () => {
     const base = { topic: 't', value: Buffer.from('v'), headers: {} };
     const entry = decodeEntry(

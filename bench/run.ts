@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (the README's Performance section): in one run, under the same load, the ceiling (bare
+ * `npm run bench` (bench/README.md): in one run, under the same load, the ceiling (bare
  * Fastify), the bridge (full pipeline, acks=all) and the naive design (verify
  * + one awaited send per request), each with the server process's CPU time
  * per request; then webhook-to-consumer latency at a fixed rate, the bridge's

@@ -1,7 +1,7 @@
 /**
  * schemas/ → generated/events.ts (json-schema-to-typescript, see typescript-types.ts) and
  * generated/asyncapi.yaml (AsyncAPI 3.0), and the configuration table of
- * README.md from src/config/variables.ts.
+ * docs/configuration.md from src/config/variables.ts.
  * `--check` regenerates in memory and fails when a committed file differs.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { renderTypes } from './typescript-types.js';
 
 const target = join(projectRoot, 'generated', 'events.ts');
 const asyncApiTarget = join(projectRoot, 'generated', 'asyncapi.yaml');
-const readmeTarget = join(projectRoot, 'README.md');
+const configurationTarget = join(projectRoot, 'docs', 'configuration.md');
 
 /** For the default settings (topic prefix, partitions): what a bridge with no configuration writes. */
 function renderAsyncApi(): string {
@@ -37,7 +37,7 @@ function renderAsyncApi(): string {
 const outputs: [string, string][] = [
   [target, await renderTypes(loadSchemas(schemasDir))],
   [asyncApiTarget, renderAsyncApi()],
-  [readmeTarget, withTable(readFileSync(readmeTarget, 'utf8'), configurationTable(VARIABLES))],
+  [configurationTarget, withTable(readFileSync(configurationTarget, 'utf8'), configurationTable(VARIABLES))],
 ];
 if (process.argv.includes('--check')) {
   const stale = outputs.filter(([file, output]) => {

@@ -18,7 +18,7 @@ const USAGE = `usage: popp-bridge <command>
   spool status [--dir DIR] [--json]
                                  what the local spool (OUTAGE_POLICY=spool) holds, read from SPOOL_DIR
 
-Configuration comes from the environment: see the README.`;
+Configuration comes from the environment: see docs/configuration.md.`;
 
 /**
  * Argument parsing only: each command lives in src/commands/ and is loaded

@@ -5,9 +5,9 @@ import addFormatsModule from 'ajv-formats';
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
 interface Common {
-  /** One line for the README table. */
+  /** One line for the table of docs/configuration.md (Markdown; links are relative to docs/). */
   help: string;
-  /** What the README shows as the default when the value alone would not say it (derived, or development only). */
+  /** What the table shows as the default when the value alone would not say it (derived, or development only). */
   shown?: string;
   /** Never echoed in an error message. */
   secret?: boolean;
@@ -68,7 +68,7 @@ export function createReader<D extends Record<string, Variable>>(declared: D): (
   };
 }
 
-/** What a value must be, in words: the message of a bad value and the README's help both use it. */
+/** What a value must be, in words: the message of a bad value and the table's help both use it. */
 export function describe(variable: Variable): string {
   switch (variable.kind) {
     case 'int':
@@ -86,7 +86,7 @@ export function describe(variable: Variable): string {
   }
 }
 
-/** The default as the README shows it. */
+/** The default as the table shows it. */
 export function shownDefault(variable: Variable): string {
   if (variable.shown !== undefined) return variable.shown;
   if (!('default' in variable) || variable.default === undefined) return '';

@@ -3,7 +3,7 @@ import { describe, shownDefault, type Variable } from './declare.js';
 export const TABLE_START = '<!-- configuration table: written by `npm run generate` from src/config/variables.ts -->';
 export const TABLE_END = '<!-- end of the configuration table -->';
 
-/** The README's configuration table: a row per declared variable, in declaration order. */
+/** The configuration table of docs/configuration.md: a row per declared variable, in declaration order. */
 export function configurationTable(declared: Record<string, Variable>): string {
   const rows = Object.entries(declared).map(([name, variable]) => [`\`${name}\``, shownDefault(variable), meaning(variable)]);
   const header = ['variable', 'default', 'meaning'];
@@ -22,6 +22,7 @@ function meaning(variable: Variable): string {
 export function withTable(text: string, table: string): string {
   const start = text.indexOf(TABLE_START);
   const end = text.indexOf(TABLE_END);
-  if (start < 0 || end < start) throw new Error(`README.md needs the lines ${TABLE_START} and ${TABLE_END} around its configuration table`);
+  if (start < 0 || end < start)
+    throw new Error(`docs/configuration.md needs the lines ${TABLE_START} and ${TABLE_END} around its configuration table`);
   return `${text.slice(0, start + TABLE_START.length)}\n\n${table}\n\n${text.slice(end)}`;
 }

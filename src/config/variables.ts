@@ -11,9 +11,9 @@ const TOPIC_HELP = 'a Kafka topic name (letters, digits, ".", "_" and "-")';
 /**
  * Every environment variable the bridge reads, declared once: its type,
  * default, bounds and one line of help. `loadConfig` reads these and nothing
- * else; the README's table and the Docker files' checks come from here too.
+ * else; the table of docs/configuration.md and the Docker files' checks come from here too.
  * Adding a variable is one entry here, then its use in `loadConfig`, then
- * `npm run generate` for the README table.
+ * `npm run generate` for that table.
  */
 export const VARIABLES = {
   PORT: { kind: 'int', default: 3000, min: 0, max: 65535, help: 'the port the webhook listener binds' },
@@ -109,7 +109,7 @@ export const VARIABLES = {
     kind: 'enum',
     values: ['reject', 'spool'],
     default: 'reject',
-    help: '`reject`: 503 while Kafka cannot take an event; `spool`: a durable local journal takes it, `202 spooled` (see _The local spool_)',
+    help: '`reject`: 503 while Kafka cannot take an event; `spool`: a durable local journal takes it, `202 spooled` (see [the local spool](guides/operations.md#the-local-spool))',
   },
   SPOOL_DIR: {
     kind: 'text',
@@ -173,7 +173,7 @@ export const VARIABLES = {
     pattern: '^.{16,}$',
     patternHelp: 'at least 16 characters',
     shown: 'unset: the console is off (said at start-up)',
-    help: 'the one login of the web console and its API (see _Console_)',
+    help: 'the one login of the web console and its API (see [the console](guides/console.md))',
   },
 } as const satisfies Record<string, Variable>;
 

@@ -1,6 +1,6 @@
 /**
  * The consumer SDK: typed, independent consumer groups on the bridge's
- * topics. See "Consuming events" in the README.
+ * topics. See docs/guides/consuming-events.md.
  */
 export type { EventCategory, EventDataMap, EventOf, EventType, EventTypeIn, PoppEvent } from '../../generated/events.js';
 export { EVENT_CATEGORIES, EVENT_TYPES } from '../../generated/events.js';

@@ -17,15 +17,15 @@ const run = promisify(execFile);
 /** The parts of the project that `npm run generate` reads and writes, in a temporary folder. */
 function copyProject(): string {
   const root = mkdtempSync(join(tmpdir(), 'popp-bridge-copy-'));
-  // README.md too: `npm run generate` also writes its configuration table.
-  for (const path of ['package.json', 'tsconfig.json', 'README.md', 'src', 'scripts', 'schemas', 'generated']) {
+  // docs/ too: `npm run generate` also writes the configuration table of docs/configuration.md.
+  for (const path of ['package.json', 'tsconfig.json', 'docs', 'src', 'scripts', 'schemas', 'generated']) {
     cpSync(join(projectRoot, path), join(root, path), { recursive: true });
   }
   symlinkSync(join(projectRoot, 'node_modules'), join(root, 'node_modules'), 'dir');
   return root;
 }
 
-describe('adding an event type: one schema file plus npm run generate (README workflow)', () => {
+describe('adding an event type: one schema file plus npm run generate (docs/guides/adding-an-event-type.md)', () => {
   const root = copyProject();
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 

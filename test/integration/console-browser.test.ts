@@ -145,7 +145,7 @@ describe('the console in headless Chromium, against a real bridge and broker', (
       join(schemas, 'events', 'INTERVIEW_SCHEDULED.json'),
       JSON.stringify(newEventSchema('INTERVIEW_SCHEDULED', 'InterviewScheduled')),
     );
-    // Restarted on the changed schemas, as the README's "Adding an event type" says; the session cookie still holds.
+    // Restarted on the changed schemas, as docs/guides/adding-an-event-type.md says; the session cookie still holds.
     await bridge.close();
     bridge = await start();
     await consolePage('/console/dead-letters?reason=unknown-event-type');

@@ -78,7 +78,7 @@ async function schemaRegistry(project: TestProject): Promise<() => Promise<void>
 }
 
 /**
- * The broker for the integration tests, in the order the README's Tests section gives:
+ * The broker for the integration tests, in the order CONTRIBUTING.md (Tests) gives:
  * KAFKA_BROKERS if set; Testcontainers' Kafka when a Docker engine answers;
  * otherwise the local development broker (started here, stopped after).
  */

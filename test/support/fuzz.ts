@@ -282,7 +282,7 @@ export function printableHeaders(headers: Record<string, string>): boolean {
   );
 }
 
-/** The bound on `derivedBytes` the README states: far below the 64 KiB topics leave above MAX_BODY_BYTES. */
+/** The bound on `derivedBytes` docs/kafka-contract.md states: far below the 64 KiB topics leave above MAX_BODY_BYTES. */
 export const MAX_DERIVED_BYTES = 16_384;
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, VARIABLES } from '../../src/config.js';
 
 describe('configuration', () => {
-  it('has the defaults the README documents', () => {
+  it('has the defaults docs/configuration.md documents', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       port: 3000,

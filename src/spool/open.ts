@@ -14,7 +14,7 @@ import { createSpoolingDelivery } from './delivery.js';
 import { createDrainer } from './drainer.js';
 import { decodeEntry } from './entry.js';
 import { createJournal } from './journal.js';
-import { lockSpoolDir } from './lock.js';
+import { lockDir } from '../disk/lock.js';
 import { registerSpoolMetrics } from './metrics.js';
 import { spoolReadiness } from './readiness.js';
 import { recoverJournal } from './recovery.js';
@@ -56,7 +56,7 @@ export async function openSpool(options: SpoolOptions): Promise<Spool> {
   let unlock: () => Promise<void>;
   try {
     await mkdir(dir, { recursive: true });
-    unlock = await lockSpoolDir(dir);
+    unlock = await lockDir(dir, 'SPOOL_DIR');
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     throw new ConfigError(`SPOOL_DIR: cannot write ${dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);

@@ -83,5 +83,6 @@ export function dateTimeMs(s: string): number {
   const [, year, month, day, hour, minute, second, fraction, sign, zoneHours, zoneMinutes] = m;
   const offsetMinutes = sign ? (sign === '-' ? -1 : 1) * (Number(zoneHours) * 60 + Number(zoneMinutes ?? 0)) : 0;
   const utc = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute) - offsetMinutes, Number(second));
-  return utc + (fraction ? Math.floor(Number(`0${fraction}`) * 1000) : 0);
+  // Milliseconds: the first three digits of the fraction, read as digits (no floating-point rounding).
+  return utc + (fraction ? Number(`${fraction.slice(1)}00`.slice(0, 3)) : 0);
 }

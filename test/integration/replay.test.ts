@@ -13,7 +13,7 @@ const brokers = inject('kafkaBrokers');
 const interview = (eventId: string, recordId: string) => ({
   event: 'INTERVIEW_SCHEDULED',
   eventId,
-  eventTimestamp: '2024-02-01T09:00:00.000Z',
+  eventTimestamp: new Date().toISOString(),
   data: { recordId, organizationId: 'org_1', scheduledFor: '2024-02-03T14:00:00Z' },
 });
 

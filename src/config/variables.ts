@@ -96,7 +96,13 @@ export const VARIABLES = {
     help: '`redis` is shared by instances and needs `REDIS_URL`',
   },
   REDIS_URL: secretText('for `DEDUPE_STORE=redis`'),
-  DEDUPE_TTL_SECONDS: { kind: 'int', default: 259_200, min: 1, max: 31_536_000, help: 'how long an `eventId` is remembered (3 days)' },
+  DEDUPE_TTL_SECONDS: {
+    kind: 'int',
+    default: 259_200,
+    min: 1,
+    max: 31_536_000,
+    help: 'how long an `eventId` is remembered (3 days); also how old a delivery may be (see docs/guides/replay-protection.md)',
+  },
   DEDUPE_MAX_ENTRIES: { kind: 'int', default: 200_000, min: 1, max: 100_000_000, help: 'bound of the in-memory store' },
   DEDUPE_DIR: {
     kind: 'text',

@@ -1,8 +1,8 @@
 import { open, readFile, unlink } from 'node:fs/promises';
-import { entryRecordCount, entrySpooledAt } from './entry.js';
 import { syncDir } from '../disk/files.js';
-import { listSegmentIds, readCursor, segmentPath } from './files.js';
 import { scanFrames } from '../disk/frame.js';
+import { entryRecordCount, entrySpooledAt } from './entry.js';
+import { listSegmentIds, readCursor, segmentPath } from './files.js';
 
 export interface RecoveredSegment {
   id: number;

@@ -6,8 +6,8 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { replayDeadLettersCommand } from '../../src/commands/replay-dead-letters.js';
 import { loadConfig } from '../../src/config.js';
 import { logPath } from '../../src/dedupe/seen-files.js';
-import { type BridgeProcess, killBridge, spawnBridge } from '../support/bridge-process.js';
 import { startTestBridge } from '../support/bridge.js';
+import { type BridgeProcess, killBridge, spawnBridge } from '../support/bridge-process.js';
 import { documentUploaded, SECRET, signed } from '../support/events.js';
 import { readRecords, recordCount, uniquePrefix } from '../support/kafka.js';
 

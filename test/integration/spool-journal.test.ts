@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OutgoingRecord } from '../../src/contract/record.js';
+import { lockDir } from '../../src/disk/lock.js';
 import { encodeEntry } from '../../src/spool/entry.js';
 import { listSegmentIds, segmentPath } from '../../src/spool/files.js';
 import { createJournal, type Journal, type Window } from '../../src/spool/journal.js';
-import { lockDir } from '../../src/disk/lock.js';
 import { recoverJournal } from '../../src/spool/recovery.js';
 
 /** The journal on a real file system (a fresh temporary directory per test): fsync, truncation and deletion are the point. */

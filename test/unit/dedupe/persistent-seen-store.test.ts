@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { allocFrame, sealFrame } from '../../../src/disk/frame.js';
 import { openPersistentSeenStore, type PersistentSeenStoreOptions } from '../../../src/dedupe/persistent-seen-store.js';
 import { ENTRY_BYTES, logPath, snapshotPath } from '../../../src/dedupe/seen-files.js';
+import { allocFrame, sealFrame } from '../../../src/disk/frame.js';
 
 const dirs: string[] = [];
 const newDir = () => {

@@ -35,7 +35,10 @@ describe('the event age window', () => {
   });
 
   it('says how old or how far ahead a timestamp is, without quoting it', () => {
-    expect(check(stamp(NOW - MAX_AGE_MS - 1_000, 0))).toEqual({ ok: false, detail: 'eventTimestamp is 258901 s old; the window is 258900 s' });
+    expect(check(stamp(NOW - MAX_AGE_MS - 1_000, 0))).toEqual({
+      ok: false,
+      detail: 'eventTimestamp is 258901 s old; the window is 258900 s',
+    });
     expect(check(stamp(NOW + 3_600_000, 0))).toEqual({
       ok: false,
       detail: 'eventTimestamp is 3600 s ahead; the clock-skew allowance is 300 s',

@@ -95,7 +95,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
           deadLetterTopic: config.topics.deadLetter,
           kafkaConnected: () => kafkaConnected,
           reachable: async () => (await kafkaReadiness.check()).ready,
-          // The memory store forgot them with the last process; Redis still has them.
+          // The memory store's disk may lack the last group commit before a SIGKILL; Redis has them all.
           remember: config.dedupe.store === 'memory' ? (ids) => rememberAll(dedupe, ids) : undefined,
           registry: metrics.registry,
           logger,

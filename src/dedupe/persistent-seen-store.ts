@@ -22,6 +22,8 @@ export interface PersistentSeenStoreOptions {
   onLoaded?: (loaded: { entries: number; snapshot: ReadBack; log: ReadBack }) => void;
   /** A write failed: the ids stay remembered in memory, but a restart would forget them. */
   onError: (error: Error, what: string) => void;
+  /** A commit succeeded after one failed. */
+  onWritable?: () => void;
 }
 
 export interface PersistentSeenStore extends SeenStore {
@@ -90,8 +92,15 @@ export async function openPersistentSeenStore(options: PersistentSeenStoreOption
     log = { ...(await resetLog(dir)), entries: 0 };
   }
 
+  let failed = false;
   async function commit(): Promise<void> {
-    if (pendingCount === 0 || !log) return;
+    if (pendingCount === 0) return;
+    if (!log) {
+      // A fold failed halfway (no log open): a new snapshot holds everything pending too.
+      pendingCount = 0;
+      await compact().catch((error: unknown) => options.onError(error as Error, 'dedupe window: could not write its snapshot'));
+      return;
+    }
     const frame = entriesFrame(pending.subarray(0, pendingCount * ENTRY_BYTES));
     const count = pendingCount;
     pendingCount = 0;
@@ -100,8 +109,11 @@ export async function openPersistentSeenStore(options: PersistentSeenStoreOption
       await log.handle.datasync();
       log.size += frame.length;
       log.entries += count;
+      if (failed) options.onWritable?.();
+      failed = false;
       if (log.entries >= Math.max(options.maxEntries, 1024)) await compact();
     } catch (error) {
+      failed = true;
       // Cut what may be half written, so the next frame follows the last good one.
       await log?.handle.truncate(log.size).catch(() => {});
       options.onError(error as Error, 'dedupe window: could not write to DEDUPE_DIR (a restart would forget the latest ids)');

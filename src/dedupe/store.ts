@@ -37,6 +37,10 @@ export async function createDedupeStore(config: Config, deps: { registry: Regist
         if (!failing) deps.logger.error({ error: error.message }, what);
         failing = true;
       },
+      onWritable: () => {
+        deps.logger.info('dedupe window: DEDUPE_DIR written again');
+        failing = false;
+      },
     });
     const health = async () => ({ ok: !failing, detail: failing ? 'in memory; writing DEDUPE_DIR failed' : 'in memory, kept on disk' });
     return { dedupe: createDedupe(store), health, close: () => store.close() };

@@ -47,6 +47,13 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/(devstack/|paths\\.ts$)' },
     },
     {
+      name: 'disk-at-the-bottom',
+      severity: 'error',
+      comment: "checked frames, fsync and directory locks serve the spool's journal and the dedupe store's: they know neither",
+      from: { path: '^src/disk/' },
+      to: { path: '^(src|generated)/', pathNot: '^src/(disk/|config/declare\\.ts$)' },
+    },
+    {
       name: 'events-above-the-contract-only',
       severity: 'error',
       comment: 'what is made from the catalogue (AsyncAPI, samples, schema diffs) reads the contract and nothing else of the bridge',

@@ -28,12 +28,17 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
-# Owned by root and read-only to `node`: the bridge writes nothing to disk in production.
+# Owned by root and read-only to `node`: the code never writes here.
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
 # Validators are compiled from these JSON Schemas at start-up.
 COPY --from=build /app/schemas ./schemas
 COPY --from=build /app/generated ./generated
+# The one place the bridge writes: the dedupe window (DEDUPE_STORE=memory), kept across restarts; mount a volume
+# here so it outlives the container too. With OUTAGE_POLICY=spool, put SPOOL_DIR under it as well.
+RUN mkdir -p /var/lib/popp-bridge/dedupe && chown -R node:node /var/lib/popp-bridge
+ENV DEDUPE_DIR=/var/lib/popp-bridge/dedupe
+VOLUME ["/var/lib/popp-bridge"]
 USER node
 EXPOSE 3000
 # Liveness only (/readyz also needs Kafka). Slim images have no curl: ask node itself.

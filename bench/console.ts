@@ -4,7 +4,7 @@ import { installKafkajsEncoders } from '../src/kafka/kafkajs-encoders.js';
 import { javaCompatiblePartitioner } from '../src/kafka/partitioner.js';
 import { createTopicEnsurer } from '../src/kafka/topics.js';
 import { startChild } from './children.js';
-import { BENCH_SECRET } from './setup.js';
+import { BENCH_SECRET, benchDedupeDir } from './setup.js';
 
 const TOKEN = 'bench-console-token-0123456789';
 const TYPES = ['CONVERSATION_STARTED', 'CONVERSATION_COMPLETED', 'DOCUMENT_UPLOADED'];
@@ -85,6 +85,7 @@ export async function consoleBench(options: {
       POPP_WEBHOOK_SECRET: BENCH_SECRET,
       CONSOLE_TOKEN: TOKEN,
       LOG_LEVEL: 'warn',
+      DEDUPE_DIR: benchDedupeDir(),
     },
     /listening on/,
   );

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig } from '../src/config.js';
 import { createLocalBroker } from '../src/devstack/broker.js';
 import { devstackHome } from '../src/paths.js';
@@ -12,6 +15,9 @@ export async function benchKafka(): Promise<{ brokers: string[]; stamp: string }
     config.kafkaBrokers ?? (await createLocalBroker({ home: devstackHome, log: (l) => console.log(`  ${l}`) }).start()).brokers;
   return { brokers, stamp: new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, 'Z') };
 }
+
+/** A dedupe window of its own for each bench bridge: two may run at once, and a directory has one owner. */
+export const benchDedupeDir = (): string => mkdtempSync(join(tmpdir(), 'popp-bench-dedupe-'));
 
 /** The bridge as it ships (`popp-bridge serve`), on its own port and topic prefix; `nodeArgs` go before the script. */
 export function startBridgeChild(options: {
@@ -33,6 +39,7 @@ export function startBridgeChild(options: {
       TOPIC_PREFIX: options.prefix,
       POPP_WEBHOOK_SECRET: BENCH_SECRET,
       LOG_LEVEL: 'warn',
+      DEDUPE_DIR: benchDedupeDir(),
       ...options.env,
     },
     /listening on/,

@@ -31,6 +31,8 @@ export function loadConfig(env: Env = process.env) {
     fail('KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required with KAFKA_SASL_MECHANISM');
   }
   if (v.DEDUPE_STORE === 'redis' && !v.REDIS_URL) fail('REDIS_URL is required with DEDUPE_STORE=redis');
+  // The age window is the dedupe window less the skew: a copy the bridge accepts always arrives while the first is remembered.
+  if (v.EVENT_CLOCK_SKEW_SECONDS >= v.DEDUPE_TTL_SECONDS) fail('EVENT_CLOCK_SKEW_SECONDS must be less than DEDUPE_TTL_SECONDS');
   // An event without a schema has no schema id: it cannot be written in the wire format.
   if (v.UNKNOWN_EVENT_POLICY === 'publish' && v.SCHEMA_REGISTRY_URL) {
     fail('UNKNOWN_EVENT_POLICY=publish cannot be used with SCHEMA_REGISTRY_URL');
@@ -69,7 +71,23 @@ export function loadConfig(env: Env = process.env) {
           compatibility: v.SCHEMA_COMPATIBILITY,
         }
       : undefined,
-    dedupe: { store: v.DEDUPE_STORE, redisUrl: v.REDIS_URL, ttlSeconds: v.DEDUPE_TTL_SECONDS, maxEntries: v.DEDUPE_MAX_ENTRIES },
+    dedupe: {
+      store: v.DEDUPE_STORE,
+      redisUrl: v.REDIS_URL,
+      ttlSeconds: v.DEDUPE_TTL_SECONDS,
+      maxEntries: v.DEDUPE_MAX_ENTRIES,
+      /** The memory store's window on disk (absolute), kept across restarts. */
+      dir: resolve(v.DEDUPE_DIR),
+    },
+    /**
+     * A signed delivery whose eventTimestamp is outside [now - maxAgeMs, now + maxFutureMs] is dead-lettered
+     * `stale-event` (docs/guides/replay-protection.md): older than the dedupe window less the skew allowance, a
+     * copy could arrive after the first one is forgotten.
+     */
+    eventAge: {
+      maxAgeMs: (v.DEDUPE_TTL_SECONDS - v.EVENT_CLOCK_SKEW_SECONDS) * 1000,
+      maxFutureMs: v.EVENT_CLOCK_SKEW_SECONDS * 1000,
+    },
     publishTimeoutMs: v.PUBLISH_TIMEOUT_MS,
     /** `reject`: 503 while Kafka cannot take an event. `spool`: a durable local journal takes it (202 spooled). */
     outagePolicy: v.OUTAGE_POLICY,

@@ -1,5 +1,6 @@
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { type Activity, createActivity } from './console/activity.js';
+import { DEAD_LETTER_REASONS } from './contract/reasons.js';
 
 export type WebhookOutcome =
   | 'published'
@@ -39,6 +40,8 @@ export function createMetrics(options: { now?: () => number } = {}): Metrics {
     labelNames: ['reason'],
     registers: [registry],
   });
+  // Every reason from the start at 0, so a dashboard or alert on one (`stale-event`: a replay attempt?) sees it before its first.
+  for (const reason of Object.keys(DEAD_LETTER_REASONS)) deadLetters.inc({ reason }, 0);
   const batches = new Histogram({
     name: 'popp_bridge_kafka_batch_seconds',
     help: 'Time for Kafka to acknowledge one batch (acks=all)',

@@ -18,6 +18,7 @@ import { schemasDir as defaultSchemasDir } from './paths.js';
 import { createValueCodec } from './registry/startup.js';
 import { openSpool } from './spool/open.js';
 import { waitUntilReady } from './wait-until-ready.js';
+import { createEventAgeCheck } from './webhook/event-age.js';
 import { createSignatureVerifier } from './webhook/verify.js';
 
 /** Ends the wait for Kafka when the bridge shuts down before Kafka ever answered. */
@@ -94,7 +95,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
           deadLetterTopic: config.topics.deadLetter,
           kafkaConnected: () => kafkaConnected,
           reachable: async () => (await kafkaReadiness.check()).ready,
-          // The memory store forgot them with the last process; Redis still has them.
+          // The memory store's disk may lack the last group commit before a SIGKILL; Redis has them all.
           remember: config.dedupe.store === 'memory' ? (ids) => rememberAll(dedupe, ids) : undefined,
           registry: metrics.registry,
           logger,
@@ -140,6 +141,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const app = buildApp({
     verify: createSignatureVerifier(options.secrets),
     catalogue,
+    checkAge: createEventAgeCheck({ ...config.eventAge, now: Date.now }),
     dedupe,
     publisher,
     deliver: spool?.deliver,

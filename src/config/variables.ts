@@ -96,8 +96,27 @@ export const VARIABLES = {
     help: '`redis` is shared by instances and needs `REDIS_URL`',
   },
   REDIS_URL: secretText('for `DEDUPE_STORE=redis`'),
-  DEDUPE_TTL_SECONDS: { kind: 'int', default: 259_200, min: 1, max: 31_536_000, help: 'how long an `eventId` is remembered (3 days)' },
+  DEDUPE_TTL_SECONDS: {
+    kind: 'int',
+    default: 259_200,
+    min: 1,
+    max: 31_536_000,
+    help: 'how long an `eventId` is remembered (3 days); also how old a delivery may be (see docs/guides/replay-protection.md)',
+  },
   DEDUPE_MAX_ENTRIES: { kind: 'int', default: 200_000, min: 1, max: 100_000_000, help: 'bound of the in-memory store' },
+  DEDUPE_DIR: {
+    kind: 'text',
+    default: 'dedupe',
+    shown: '`dedupe` (relative to the working directory)',
+    help: 'where `DEDUPE_STORE=memory` keeps its window across restarts: one directory per instance, on a disk that outlives the process (see docs/guides/replay-protection.md)',
+  },
+  EVENT_CLOCK_SKEW_SECONDS: {
+    kind: 'int',
+    default: 300,
+    min: 0,
+    max: 86_400,
+    help: 'how far ahead of our clock an `eventTimestamp` may be; further, or older than `DEDUPE_TTL_SECONDS` less this, is dead-lettered `stale-event`',
+  },
   PUBLISH_TIMEOUT_MS: {
     kind: 'int',
     default: 10_000,

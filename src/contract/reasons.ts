@@ -5,6 +5,7 @@ export const REASON = {
   schemaViolation: 'schema-violation',
   unknownEventType: 'unknown-event-type',
   rejectedByKafka: 'rejected-by-kafka',
+  staleEvent: 'stale-event',
   /** The consumer SDK's own: a service's handler failed every try. */
   handlerFailed: 'handler-failed',
 } as const;
@@ -20,12 +21,13 @@ export const DEAD_LETTER_REASONS = {
   [REASON.schemaViolation]: "the body fails its event type's JSON Schema",
   [REASON.unknownEventType]: 'no schema for the event type',
   [REASON.rejectedByKafka]: 'Kafka refused the records for good (too large for the topic, an invalid record)',
+  [REASON.staleEvent]: 'eventTimestamp older than the dedupe window or further ahead than the clock-skew allowance: a possible replay',
 } as const;
 
 export type DeadLetterReason = keyof typeof DEAD_LETTER_REASONS;
 
-/** Why a value is not a valid event of the catalogue: every reason of the bridge but Kafka's refusal. */
-export type InvalidValueReason = Exclude<DeadLetterReason, typeof REASON.rejectedByKafka>;
+/** Why a value is not a valid event of the catalogue: every reason of the bridge but Kafka's refusal and the age window. */
+export type InvalidValueReason = Exclude<DeadLetterReason, typeof REASON.rejectedByKafka | typeof REASON.staleEvent>;
 
 /** The reasons of a consumer group's own dead letters. */
 export type ConsumerDeadLetterReason = InvalidValueReason | typeof REASON.handlerFailed;

@@ -1,7 +1,6 @@
-import { hash } from 'node:crypto';
 import type { SeenStore } from './dedupe.js';
+import { createFingerprinter, FINGERPRINT_WORDS, mix } from './fingerprint.js';
 
-const LOWER_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const INITIAL_CAPACITY = 1_024;
 /** A ring slot that was remembered again later: its index entry is gone and its expiry no longer counts. */
 const DEAD = -1;
@@ -14,6 +13,8 @@ const DEAD = -1;
  * 200,000 long-lived entries is one the garbage collector lets grow by far
  * more than that. A lowercase UUID is its own 16 bytes; any other id is the
  * first 16 bytes of its SHA-256 (a false match is a 2^-128 chance).
+ * `onRemember`, `restore` and `live` let the window be kept on disk
+ * (persistent-seen-store.ts) as fingerprints and expiries, never as ids.
  */
 export function createMemorySeenStore(options: {
   ttlMs: number;
@@ -21,9 +22,11 @@ export function createMemorySeenStore(options: {
   now?: () => number;
   /** Slots before the first growth; the tables double up to maxEntries as ids arrive. */
   initialCapacity?: number;
-}): SeenStore & { size(): number } {
+  /** Told of every id remembered: its fingerprint (reused buffer: copy it) and expiry. */
+  onRemember?: (key: Uint32Array, expiresAt: number) => void;
+}): MemorySeenStore {
   const now = options.now ?? Date.now;
-  const words = new Uint32Array(4);
+  const fingerprint = createFingerprinter();
   let capacity = Math.max(1, Math.min(options.initialCapacity ?? INITIAL_CAPACITY, options.maxEntries));
   let fingerprints = new Uint32Array(capacity * 4);
   let expiries = new Float64Array(capacity);
@@ -32,19 +35,6 @@ export function createMemorySeenStore(options: {
   let live = 0;
   let index = new Int32Array(tableSize(capacity));
   let mask = index.length - 1;
-
-  function fingerprint(eventId: string): Uint32Array {
-    if (LOWER_UUID.test(eventId)) {
-      words[0] = Number.parseInt(eventId.slice(0, 8), 16);
-      words[1] = Number.parseInt(eventId.slice(9, 13) + eventId.slice(14, 18), 16);
-      words[2] = Number.parseInt(eventId.slice(19, 23) + eventId.slice(24, 28), 16);
-      words[3] = Number.parseInt(eventId.slice(28, 36), 16);
-      return words;
-    }
-    const digest = hash('sha256', eventId, 'buffer');
-    for (let i = 0; i < 4; i++) words[i] = digest.readUInt32LE(i * 4);
-    return words;
-  }
 
   function slotHash(slot: number): number {
     const at = slot * 4;
@@ -119,50 +109,75 @@ export function createMemorySeenStore(options: {
     for (let slot = 0; slot < count; slot++) insert(slot);
   }
 
+  /** Remembers `key` until `expiresAt`, at the young end of the ring (a key already there moves). */
+  function put(key: Uint32Array, expiresAt: number): void {
+    const time = now();
+    while (count > 0 && (expiries[head] as number) <= time) evictOldest();
+    const position = find(key);
+    if (position >= 0) {
+      // Remembered again: it moves to the young end, as its expiry does.
+      expiries[(index[position] as number) - 1] = DEAD;
+      removeAt(position);
+      live--;
+    }
+    if (count === capacity) {
+      if (capacity < options.maxEntries) rebuild(Math.min(capacity * 2, options.maxEntries));
+      else if (live < count) rebuild(capacity);
+      else evictOldest();
+    }
+    const slot = (head + count) % capacity;
+    fingerprints.set(key, slot * 4);
+    expiries[slot] = expiresAt;
+    count++;
+    live++;
+    insert(slot);
+  }
+
   return {
     seen(eventId) {
       const position = find(fingerprint(eventId));
       return position >= 0 && (expiries[(index[position] as number) - 1] as number) > now();
     },
     remember(eventId) {
-      const time = now();
-      while (count > 0 && (expiries[head] as number) <= time) evictOldest();
       const key = fingerprint(eventId);
+      const expiresAt = now() + options.ttlMs;
+      put(key, expiresAt);
+      options.onRemember?.(key, expiresAt);
+    },
+    restore(key, expiresAt) {
       const position = find(key);
-      if (position >= 0) {
-        // Remembered again: it moves to the young end, as its expiry does.
-        expiries[(index[position] as number) - 1] = DEAD;
-        removeAt(position);
-        live--;
+      // Restored twice (a snapshot and the log after it): the later expiry wins.
+      if (position >= 0 && (expiries[(index[position] as number) - 1] as number) >= expiresAt) return;
+      if (expiresAt > now()) put(key, expiresAt);
+    },
+    live() {
+      const time = now();
+      const keys = new Uint32Array(live * FINGERPRINT_WORDS);
+      const expiresAt = new Float64Array(live);
+      let kept = 0;
+      for (let i = 0; i < count; i++) {
+        const slot = (head + i) % capacity;
+        const expiry = expiries[slot] as number;
+        if (expiry === DEAD || expiry <= time) continue;
+        keys.set(fingerprints.subarray(slot * 4, slot * 4 + 4), kept * 4);
+        expiresAt[kept++] = expiry;
       }
-      if (count === capacity) {
-        if (capacity < options.maxEntries) rebuild(Math.min(capacity * 2, options.maxEntries));
-        else if (live < count) rebuild(capacity);
-        else evictOldest();
-      }
-      const slot = (head + count) % capacity;
-      fingerprints.set(key, slot * 4);
-      expiries[slot] = time + options.ttlMs;
-      count++;
-      live++;
-      insert(slot);
+      return { keys: keys.subarray(0, kept * 4), expiresAt: expiresAt.subarray(0, kept) };
     },
     size: () => live,
   };
 }
 
+export interface MemorySeenStore extends SeenStore {
+  remember(eventId: string): void;
+  size(): number;
+  /** Remembers a fingerprint read back from disk until `expiresAt` (nothing if that has passed). */
+  restore(key: Uint32Array, expiresAt: number): void;
+  /** The live entries, oldest first: 4 words of fingerprint and an expiry each (copies). */
+  live(): { keys: Uint32Array; expiresAt: Float64Array };
+}
+
 /** Index size: a power of two at least twice the capacity, so probe runs stay short. */
 function tableSize(capacity: number): number {
   return 2 ** Math.ceil(Math.log2(Math.max(2, capacity * 2)));
-}
-
-/** Spreads all 128 bits over the index (UUIDv7 ids share their leading timestamp bits). */
-function mix(a: number, b: number, c: number, d: number): number {
-  let h = a ^ Math.imul(b, 0x9e3779b1) ^ Math.imul(c, 0x85ebca77) ^ Math.imul(d, 0xc2b2ae3d);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import type { Config } from '../config.js';
 import { createDedupe, type Dedupe, noDedupe } from './dedupe.js';
-import { createMemorySeenStore } from './memory-seen-store.js';
+import { openPersistentSeenStore } from './persistent-seen-store.js';
 import { createRedisDedupe } from './redis-dedupe.js';
 
 const REDIS_CONNECT_WAIT_MS = 5_000;
@@ -15,17 +15,35 @@ export interface DedupeStore {
 }
 
 /**
- * DEDUPE_STORE: `memory` (per process), `redis` (shared by every instance) or
- * `off`. Redis is given a few seconds to connect, so the first webhooks after
+ * DEDUPE_STORE: `memory` (per process, its window kept in DEDUPE_DIR across
+ * restarts), `redis` (shared by every instance) or `off`. Redis is given a few seconds to connect, so the first webhooks after
  * start are deduplicated; if it does not answer the bridge starts anyway.
  */
 export async function createDedupeStore(config: Config, deps: { registry: Registry; logger: Logger }): Promise<DedupeStore> {
   const { dedupe: settings } = config;
   if (settings.store === 'off') return { dedupe: noDedupe, health: async () => ({ ok: true, detail: 'off' }), close: async () => {} };
   if (settings.store === 'memory' || !settings.redisUrl) {
-    const store = createMemorySeenStore({ ttlMs: settings.ttlSeconds * 1000, maxEntries: settings.maxEntries });
-    const health = async () => ({ ok: true, detail: 'in memory, per process' });
-    return { dedupe: createDedupe(store), health, close: async () => {} };
+    let failing = false;
+    const store = await openPersistentSeenStore({
+      dir: settings.dir,
+      ttlMs: settings.ttlSeconds * 1000,
+      maxEntries: settings.maxEntries,
+      onLoaded: ({ entries, log }) => {
+        if (log.cut) deps.logger.warn({ bytes: log.cut.bytes, reason: log.cut.reason }, 'dedupe window: cut a torn tail of its log');
+        deps.logger.info({ entries, dir: settings.dir }, 'dedupe window loaded');
+      },
+      // Once per failing spell, not once per commit.
+      onError: (error, what) => {
+        if (!failing) deps.logger.error({ error: error.message }, what);
+        failing = true;
+      },
+      onWritable: () => {
+        deps.logger.info('dedupe window: DEDUPE_DIR written again');
+        failing = false;
+      },
+    });
+    const health = async () => ({ ok: !failing, detail: failing ? 'in memory; writing DEDUPE_DIR failed' : 'in memory, kept on disk' });
+    return { dedupe: createDedupe(store), health, close: () => store.close() };
   }
 
   const unavailable = new Counter({

@@ -55,7 +55,9 @@ const DEAD_LETTER_HEADERS = {
   required: [DL.reason, DL.detail, H.receivedAt, H.contentType, H.signature],
   properties: {
     [DL.reason]: { type: 'string', enum: Object.keys(DEAD_LETTER_REASONS) },
-    [DL.detail]: text('Where validation failed, or which refusal of Kafka; never the offending value.'),
+    [DL.detail]: text(
+      'Where validation failed, which refusal of Kafka, or how far outside the replay window the eventTimestamp was; never the offending value.',
+    ),
     [DL.value]: { const: VALUE_OMITTED, description: 'Set when the dead-letter topic refused the record whole: the value is empty.' },
     [DL.valueBytes]: text(`With ${DL.value}: the size of the body that was left out.`),
     [DL.valueSha256]: text(`With ${DL.value}: the SHA-256 of that body (hex), to match it to the delivery.`),

@@ -1,6 +1,7 @@
 import type { PoppEnvelope } from '../../generated/events.js';
 import type { EventCatalogue } from '../contract/catalogue.js';
-import { HEADER } from '../contract/headers.js';
+import { dateTimeMs } from '../contract/date-time.js';
+import { DEAD_LETTER_HEADER, HEADER } from '../contract/headers.js';
 import { REASON } from '../contract/reasons.js';
 import type { OutgoingRecord, StoredRecord } from '../contract/record.js';
 import { parseJson } from '../contract/value.js';
@@ -30,12 +31,15 @@ export interface ReplaySummary {
   alreadyPublished: number;
   /** Further dead letters of an event replayed in this run (Popp redelivered it). */
   repeated: number;
+  /** Of `published`, the `stale-event` letters: published on purpose, past the replay window the bridge keeps. */
+  pastWindow: number;
   stillFailing: Record<string, number>;
 }
 
 /**
  * Re-validates every dead letter against the current schemas and publishes
- * the ones that pass, in the order they arrived, as the bridge would have:
+ * the ones that pass, in the order they arrived, as the bridge would have
+ * (a `stale-event` letter too: replaying is on purpose, and said so):
  * same key, the original delivery headers (the dead-letter ones dropped),
  * `replayed-from` added. Running it again publishes nothing twice: an event
  * whose id is already on a target topic is skipped for that topic (the
@@ -44,8 +48,15 @@ export interface ReplaySummary {
  */
 export async function replayDeadLetters(deps: ReplayDeps): Promise<ReplaySummary> {
   const deadLetters = inArrivalOrder(await deps.readDeadLetters());
-  const summary: ReplaySummary = { deadLetters: deadLetters.length, published: 0, alreadyPublished: 0, repeated: 0, stillFailing: {} };
-  const passing: { deadLetter: StoredRecord; records: OutgoingRecord[]; eventId: string }[] = [];
+  const summary: ReplaySummary = {
+    deadLetters: deadLetters.length,
+    published: 0,
+    alreadyPublished: 0,
+    repeated: 0,
+    pastWindow: 0,
+    stillFailing: {},
+  };
+  const passing: { deadLetter: StoredRecord; records: OutgoingRecord[]; eventId: string; since: number; stale: boolean }[] = [];
   const seen = new Set<string>();
   for (const deadLetter of deadLetters) {
     const parsed = parseJson(deadLetter.value);
@@ -61,22 +72,32 @@ export async function replayDeadLetters(deps: ReplayDeps): Promise<ReplaySummary
       continue;
     }
     seen.add(event.eventId);
-    passing.push({ deadLetter, eventId: event.eventId, records: recordsFor(event, deadLetter, deps) });
+    // A copy may have been published before this letter arrived, up to a window before the earlier of its arrival and its
+    // timestamp: a stale letter's first copy may be far older than the letter (a captured delivery replayed).
+    const since = Math.min(deadLetter.timestamp, dateTimeMs(event.eventTimestamp) || deadLetter.timestamp) - deps.lookbackMs;
+    const stale = deadLetter.headers[DEAD_LETTER_HEADER.reason] === REASON.staleEvent;
+    passing.push({ deadLetter, eventId: event.eventId, records: recordsFor(event, deadLetter, deps), since, stale });
   }
   deps.progress(`${deadLetters.length} dead letters: ${passing.length} pass the current schemas`);
   if (passing.length === 0) return summary;
 
   const targets = [...new Set(passing.flatMap((item) => item.records.map((record) => record.topic)))];
-  const oldest = Math.min(...passing.map((item) => item.deadLetter.timestamp));
+  const since = Math.min(...passing.map((item) => item.since));
   await deps.ensureTopics(targets);
   // Kafka reads negative timestamps as 'latest'/'earliest': never pass one.
-  const published = await deps.readPublished(targets, Math.max(0, oldest - deps.lookbackMs));
+  const published = await deps.readPublished(targets, Math.max(0, since));
   const todo = passing.flatMap((item) => {
     const missing = item.records.filter((record) => !published.has(`${record.topic}\n${item.eventId}`));
     if (missing.length === 0) summary.alreadyPublished++;
+    else if (item.stale) summary.pastWindow++;
     return missing.length > 0 ? [missing] : [];
   });
   summary.published = todo.length;
+  if (summary.pastWindow > 0) {
+    deps.progress(
+      `${summary.pastWindow} of them ${REASON.staleEvent}: stamped outside the replay window, ${deps.dryRun ? 'would be' : 'are'} published on purpose`,
+    );
+  }
   if (deps.dryRun) return summary;
   // Queued together, sent in order by the batching publisher, in chunks that stay under its queue bound.
   for (let start = 0; start < todo.length; start += 1_000) {

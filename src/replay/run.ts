@@ -30,7 +30,7 @@ export async function replayDeadLettersCommand(options: ReplayCommandOptions): P
   try {
     if (!(await admin.listTopics()).includes(config.topics.deadLetter)) {
       print(`no topic ${config.topics.deadLetter}: nothing to replay`);
-      return { deadLetters: 0, published: 0, alreadyPublished: 0, repeated: 0, stillFailing: {} };
+      return { deadLetters: 0, published: 0, alreadyPublished: 0, repeated: 0, pastWindow: 0, stillFailing: {} };
     }
     await producer.connect();
     const quiet = () => {};
@@ -81,7 +81,8 @@ export async function replayDeadLettersCommand(options: ReplayCommandOptions): P
     await publisher.drain();
     const failing = Object.entries(summary.stillFailing).map(([reason, count]) => `${count} ${reason}`);
     print(
-      `${options.dryRun ? 'dry run: would publish' : 'published'} ${summary.published}, already published ${summary.alreadyPublished}, ` +
+      `${options.dryRun ? 'dry run: would publish' : 'published'} ${summary.published}` +
+        `${summary.pastWindow > 0 ? ` (${summary.pastWindow} past the replay window)` : ''}, already published ${summary.alreadyPublished}, ` +
         `repeated ${summary.repeated}, still failing ${failing.length > 0 ? failing.join(', ') : 0} (of ${summary.deadLetters} dead letters)`,
     );
     return summary;

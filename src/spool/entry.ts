@@ -1,5 +1,5 @@
 import type { OutgoingRecord } from '../contract/record.js';
-import { allocFrame, FRAME_HEADER_BYTES, sealFrame } from './frame.js';
+import { allocFrame, FRAME_HEADER_BYTES, sealFrame } from '../disk/frame.js';
 
 /**
  * One journal entry: the records of one event (or one dead letter), exactly

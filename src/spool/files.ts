@@ -1,4 +1,4 @@
-import { type FileHandle, open, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Segment files are `<16-digit id>.seg`, ids rising: names sort in journal order. */
@@ -13,16 +13,6 @@ export async function listSegmentIds(dir: string): Promise<number[]> {
     .filter((id): id is string => id !== undefined)
     .map(Number)
     .sort((a, b) => a - b);
-}
-
-/** A new or removed file survives a crash only once its directory is flushed too. */
-export async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 /**
@@ -49,36 +39,4 @@ export async function writeCursor(dir: string, cursor: Cursor): Promise<void> {
   const temporary = `${cursorPath(dir)}.tmp`;
   await writeFile(temporary, `${cursor.segment} ${cursor.offset}\n`);
   await rename(temporary, cursorPath(dir));
-}
-
-/** Up to `length` bytes from `position` (fewer at the end of the file). */
-export async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
-  const buffer = Buffer.allocUnsafe(length);
-  let filled = 0;
-  while (filled < length) {
-    const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
-    if (bytesRead === 0) break;
-    filled += bytesRead;
-  }
-  return buffer.subarray(0, filled);
-}
-
-/** writev may write less than asked: go on from where it stopped. */
-export async function writeFully(handle: FileHandle, buffers: Buffer[], position: number): Promise<void> {
-  let rest = buffers;
-  let at = position;
-  while (rest.length > 0) {
-    const { bytesWritten } = await handle.writev(rest, at);
-    at += bytesWritten;
-    let skip = bytesWritten;
-    const next: Buffer[] = [];
-    for (const buffer of rest) {
-      if (skip >= buffer.length) skip -= buffer.length;
-      else {
-        next.push(skip > 0 ? buffer.subarray(skip) : buffer);
-        skip = 0;
-      }
-    }
-    rest = next;
-  }
 }

@@ -1,8 +1,9 @@
 import { type FileHandle, open, unlink } from 'node:fs/promises';
+import { readAt, syncDir, writeFully } from '../disk/files.js';
+import { FRAME_HEADER_BYTES, scanFrames } from '../disk/frame.js';
 import { BridgeError } from '../errors.js';
 import { decodeEntry, entrySpooledAt, type SpoolEntry } from './entry.js';
-import { readAt, segmentPath, syncDir, writeCursor, writeFully } from './files.js';
-import { FRAME_HEADER_BYTES, scanFrames } from './frame.js';
+import { segmentPath, writeCursor } from './files.js';
 import type { Recovery } from './recovery.js';
 
 /** Entries read from the cursor on: the drainer sends them as one batch, then acknowledges them. */

@@ -6,6 +6,7 @@ import { DEAD_LETTER_HEADER, HEADER } from '../contract/headers.js';
 import { REASON } from '../contract/reasons.js';
 import type { OutgoingRecord } from '../contract/record.js';
 import { unwrapValue, WIRE_CONTENT_TYPE } from '../contract/value.js';
+import { lockDir } from '../disk/lock.js';
 import type { Readiness } from '../kafka/health.js';
 import type { Publisher } from '../kafka/publisher.js';
 import { withoutValue } from '../webhook/records.js';
@@ -14,7 +15,6 @@ import { createSpoolingDelivery } from './delivery.js';
 import { createDrainer } from './drainer.js';
 import { decodeEntry } from './entry.js';
 import { createJournal } from './journal.js';
-import { lockSpoolDir } from './lock.js';
 import { registerSpoolMetrics } from './metrics.js';
 import { spoolReadiness } from './readiness.js';
 import { recoverJournal } from './recovery.js';
@@ -56,7 +56,7 @@ export async function openSpool(options: SpoolOptions): Promise<Spool> {
   let unlock: () => Promise<void>;
   try {
     await mkdir(dir, { recursive: true });
-    unlock = await lockSpoolDir(dir);
+    unlock = await lockDir(dir, 'SPOOL_DIR');
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     throw new ConfigError(`SPOOL_DIR: cannot write ${dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);

@@ -1,7 +1,8 @@
 import { open, readFile, unlink } from 'node:fs/promises';
+import { syncDir } from '../disk/files.js';
+import { scanFrames } from '../disk/frame.js';
 import { entryRecordCount, entrySpooledAt } from './entry.js';
-import { listSegmentIds, readCursor, segmentPath, syncDir } from './files.js';
-import { scanFrames } from './frame.js';
+import { listSegmentIds, readCursor, segmentPath } from './files.js';
 
 export interface RecoveredSegment {
   id: number;

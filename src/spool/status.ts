@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import { scanFrames } from '../disk/frame.js';
+import { lockHolder } from '../disk/lock.js';
 import { entryRecordCount, entrySpooledAt } from './entry.js';
 import { listSegmentIds, readCursor, segmentPath } from './files.js';
-import { scanFrames } from './frame.js';
-import { lockHolder } from './lock.js';
 
 export interface SpoolStatus {
   dir: string;

@@ -10,12 +10,15 @@ import { BridgeError, KafkaRefusedError } from '../errors.js';
 import type { Publisher } from '../kafka/publisher.js';
 import type { Metrics } from '../metrics.js';
 import type { ValueCodec } from '../registry/codec.js';
+import type { EventAgeCheck } from './event-age.js';
 import { type Delivery, deadLetterRecord, eventRecords, withoutValue } from './records.js';
 import { traceContext } from './trace-context.js';
 
 export interface WebhookDeps {
   verify: (body: Buffer, signature: string | undefined) => boolean;
   catalogue: EventCatalogue;
+  /** Is the eventTimestamp inside the replay window? Outside it, the delivery is dead-lettered `stale-event`. */
+  checkAge: EventAgeCheck;
   dedupe: Dedupe;
   publisher: Publisher;
   /** Creates the topic of an unknown type before it is published to (UNKNOWN_EVENT_POLICY=publish). */
@@ -35,7 +38,7 @@ export type Deliver = (records: readonly OutgoingRecord[]) => Promise<'published
 
 export const WEBHOOK_PATH = '/webhooks/popp';
 
-/** The pipeline of docs/pipeline.md, top to bottom: verify, parse, validate, dedupe, publish. */
+/** The pipeline of docs/pipeline.md, top to bottom: verify, parse, validate, age, dedupe, publish. */
 export function registerWebhookRoute(app: FastifyInstance, deps: WebhookDeps): void {
   const deliver: Deliver =
     deps.deliver ??
@@ -56,6 +59,9 @@ export function registerWebhookRoute(app: FastifyInstance, deps: WebhookDeps): v
     if (!verdict.ok && !publishUnknown) return deadLetter(reply, delivery, verdict.reason, verdict.detail, parsed.value);
 
     const event = parsed.value as PoppEnvelope;
+    const age = deps.checkAge(event.eventTimestamp);
+    if (!age.ok) return deadLetter(reply, delivery, REASON.staleEvent, age.detail, event);
+
     const topic = deps.catalogue.topicFor(event.event);
     if (publishUnknown) await deps.ensureTopics([topic]);
     // Records are built only when this delivery is the one that publishes: a duplicate costs no encoding.

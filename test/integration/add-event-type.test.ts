@@ -46,7 +46,7 @@ describe('adding an event type: one schema file plus npm run generate (docs/guid
     const bridge = await startTestBridge(brokers, prefix, { SCHEMA_REGISTRY_URL: registryUrl }, { schemasDir: join(root, 'schemas') });
     try {
       const topic = `${prefix}interview.scheduled`;
-      const base = { event: 'INTERVIEW_SCHEDULED', eventTimestamp: '2024-02-01T09:00:00.000Z' };
+      const base = { event: 'INTERVIEW_SCHEDULED', eventTimestamp: new Date().toISOString() };
       const event = {
         ...base,
         eventId: `evt_${prefix}ok`,

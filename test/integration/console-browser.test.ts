@@ -20,7 +20,7 @@ const brokers = inject('kafkaBrokers');
 const interview = (eventId: string) => ({
   event: 'INTERVIEW_SCHEDULED',
   eventId,
-  eventTimestamp: '2024-02-01T09:00:00.000Z',
+  eventTimestamp: new Date().toISOString(),
   data: { recordId: `booking_${eventId}`, organizationId: 'org_1', scheduledFor: '2024-02-03T14:00:00Z' },
 });
 const TOKEN = 'console-token-for-the-browser-test';

@@ -13,7 +13,7 @@ const brokers = inject('kafkaBrokers');
 const interview = (eventId: string, recordId: string) => ({
   event: 'INTERVIEW_SCHEDULED',
   eventId,
-  eventTimestamp: '2024-02-01T09:00:00.000Z',
+  eventTimestamp: new Date().toISOString(),
   data: { recordId, organizationId: 'org_1', scheduledFor: '2024-02-03T14:00:00Z' },
 });
 
@@ -52,7 +52,14 @@ describe('popp-bridge replay-dead-letters', () => {
 
   it('publishes each dead letter that now passes exactly once, in order, with its original key and headers, and shows progress', async () => {
     const { summary, lines } = await replay();
-    expect(summary).toEqual({ deadLetters: 4, published: 2, alreadyPublished: 0, repeated: 1, stillFailing: { 'invalid-json': 1 } });
+    expect(summary).toEqual({
+      deadLetters: 4,
+      published: 2,
+      alreadyPublished: 0,
+      repeated: 1,
+      pastWindow: 0,
+      stillFailing: { 'invalid-json': 1 },
+    });
     expect(lines).toContain('read dead letters: 4/4');
     expect(lines.at(-1)).toBe('published 2, already published 0, repeated 1, still failing 1 invalid-json (of 4 dead letters)');
 
@@ -75,7 +82,14 @@ describe('popp-bridge replay-dead-letters', () => {
   it('publishes nothing when run a second time, and leaves the dead letters in place', async () => {
     const before = await recordCount(brokers, [typeTopic, config.topics.eventLog, config.topics.deadLetter]);
     const { summary } = await replay();
-    expect(summary).toEqual({ deadLetters: 4, published: 0, alreadyPublished: 2, repeated: 1, stillFailing: { 'invalid-json': 1 } });
+    expect(summary).toEqual({
+      deadLetters: 4,
+      published: 0,
+      alreadyPublished: 2,
+      repeated: 1,
+      pastWindow: 0,
+      stillFailing: { 'invalid-json': 1 },
+    });
     expect(await recordCount(brokers, [typeTopic, config.topics.eventLog, config.topics.deadLetter])).toBe(before);
     expect(await recordCount(brokers, [config.topics.deadLetter])).toBe(4);
   });

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OutgoingRecord } from '../../src/contract/record.js';
+import { lockDir } from '../../src/disk/lock.js';
 import { encodeEntry } from '../../src/spool/entry.js';
 import { listSegmentIds, segmentPath } from '../../src/spool/files.js';
 import { createJournal, type Journal, type Window } from '../../src/spool/journal.js';
-import { lockSpoolDir } from '../../src/spool/lock.js';
 import { recoverJournal } from '../../src/spool/recovery.js';
 
 /** The journal on a real file system (a fresh temporary directory per test): fsync, truncation and deletion are the point. */
@@ -145,13 +145,13 @@ describe('the spool journal on disk', () => {
 
   it('lets one bridge at a time use a spool directory, and takes over the lock of a process that died', async () => {
     const dir = await tempDir();
-    const release = await lockSpoolDir(dir);
-    await expect(lockSpoolDir(dir)).rejects.toThrow(/SPOOL_DIR .* is in use by another popp-bridge/);
+    const release = await lockDir(dir, 'SPOOL_DIR');
+    await expect(lockDir(dir, 'SPOOL_DIR')).rejects.toThrow(/SPOOL_DIR .* is in use by another popp-bridge/);
     await release();
 
     // A pid that cannot be alive: the lock of a crashed bridge.
     await writeFile(join(dir, 'lock'), '2147483646\n');
-    const again = await lockSpoolDir(dir);
+    const again = await lockDir(dir, 'SPOOL_DIR');
     await again();
     expect(await readdir(dir)).toEqual([]);
   });

@@ -7,6 +7,7 @@ import { createMemorySeenStore } from '../../src/dedupe/memory-seen-store.js';
 import type { Publisher } from '../../src/kafka/publisher.js';
 import { createMetrics } from '../../src/metrics.js';
 import { schemasDir } from '../../src/paths.js';
+import { createEventAgeCheck } from '../../src/webhook/event-age.js';
 import { createSignatureVerifier } from '../../src/webhook/verify.js';
 import { SECRET } from './events.js';
 
@@ -43,6 +44,7 @@ export function inMemoryApp(
   const app = buildApp({
     verify: createSignatureVerifier([SECRET]),
     catalogue: sharedCatalogue(),
+    checkAge: createEventAgeCheck({ maxAgeMs: 3_600_000, maxFutureMs: 300_000, now: Date.now }),
     dedupe: createDedupe(createMemorySeenStore({ ttlMs: 60_000, maxEntries: 10_000 })),
     publisher,
     ensureTopics: async () => {},

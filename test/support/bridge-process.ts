@@ -1,4 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { projectRoot } from '../../src/paths.js';
 import { SECRET } from './events.js';
 
@@ -15,9 +18,12 @@ export interface BridgeProcess {
 /**
  * `popp-bridge serve` as a process of its own (node --import tsx, no wrapper
  * process, so signals reach it directly) on a free port; resolves once it
- * printed where it listens, or rejects with what it printed.
+ * printed where it listens, or rejects with what it printed. Without a
+ * DEDUPE_DIR it gets a new one of its own (removed when it exits): a test
+ * that restarts a bridge passes the same DEDUPE_DIR to both processes.
  */
 export async function spawnBridge(env: Record<string, string>, timeoutMs = 60_000): Promise<BridgeProcess> {
+  const ownDedupeDir = env.DEDUPE_DIR === undefined ? mkdtempSync(join(tmpdir(), 'popp-test-dedupe-')) : undefined;
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/run-cli.ts', 'serve'], {
     cwd: projectRoot,
     env: {
@@ -28,13 +34,17 @@ export async function spawnBridge(env: Record<string, string>, timeoutMs = 60_00
       POPP_WEBHOOK_SECRET: SECRET,
       TOPIC_PARTITIONS: '2',
       LOG_LEVEL: 'info',
+      ...(ownDedupeDir && { DEDUPE_DIR: ownDedupeDir }),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
+    child.once('exit', (code, signal) => {
+      if (ownDedupeDir) rmSync(ownDedupeDir, { recursive: true, force: true });
+      resolve({ code, signal, at: Date.now() });
+    }),
   );
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`bridge did not listen in ${timeoutMs} ms:\n${lines.join('\n')}`)), timeoutMs);

@@ -1,3 +1,7 @@
+import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { loadSchemas } from '../../src/contract/schemas.js';
@@ -20,7 +24,8 @@ export interface TestBridge {
 /**
  * A real bridge on a free port, on the given brokers, with its own topic prefix. Two partitions a
  * topic unless a test asks for more: every test bridge creates the whole catalogue's topics, and
- * at six partitions a full run left the local broker with tens of thousands of open files.
+ * at six partitions a full run left the local broker with tens of thousands of open files. Its
+ * dedupe window lives in a new directory of its own (removed on close) unless `env` names one.
  */
 export async function startTestBridge(
   brokers: string[],
@@ -28,7 +33,9 @@ export async function startTestBridge(
   env: Record<string, string> = {},
   extra: { maxQueuedRecords?: number; logger?: Logger; schemasDir?: string } = {},
 ): Promise<TestBridge> {
+  const ownDedupeDir = env.DEDUPE_DIR === undefined ? mkdtempSync(join(tmpdir(), 'popp-test-dedupe-')) : undefined;
   const config = loadConfig({
+    ...(ownDedupeDir && { DEDUPE_DIR: ownDedupeDir }),
     PORT: '0',
     HOST: '127.0.0.1',
     ADMIN_PORT: '0',
@@ -38,7 +45,10 @@ export async function startTestBridge(
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const bridge = await startBridge({ config, brokers, secrets: config.secrets, ...extra });
+  const bridge = await startBridge({ config, brokers, secrets: config.secrets, ...extra }).catch(async (error: unknown) => {
+    if (ownDedupeDir) await rm(ownDedupeDir, { recursive: true, force: true });
+    throw error;
+  });
   const typeTopics = [...loadSchemas(extra.schemasDir ?? schemasDir).events.keys()].map((type) => topicForEventType(prefix, type));
   return {
     bridge,
@@ -58,6 +68,9 @@ export async function startTestBridge(
       const text = await response.text();
       return { status: response.status, headers: response.headers, text, json: async () => JSON.parse(text) };
     },
-    close: () => bridge.close(),
+    async close() {
+      await bridge.close();
+      if (ownDedupeDir) await rm(ownDedupeDir, { recursive: true, force: true });
+    },
   };
 }

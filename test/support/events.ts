@@ -3,11 +3,12 @@ import { signBody } from '../../src/webhook/verify.js';
 
 export const SECRET = 'test-secret';
 
+/** Stamped now: a delivery stamped outside the replay window is dead-lettered `stale-event`. */
 export function documentUploaded(overrides: { eventId?: string; recordId?: string } = {}) {
   return {
     event: 'DOCUMENT_UPLOADED',
     eventId: overrides.eventId ?? randomUUID(),
-    eventTimestamp: '2024-01-15T10:30:00.000Z',
+    eventTimestamp: new Date().toISOString(),
     data: {
       recordId: overrides.recordId ?? `conv_${randomUUID().slice(0, 8)}`,
       organizationId: 'org_xyz789',
@@ -19,7 +20,7 @@ export function documentUploaded(overrides: { eventId?: string; recordId?: strin
 }
 
 export function conversation(type: 'CONVERSATION_STARTED' | 'CONVERSATION_COMPLETED', recordId: string, eventId = randomUUID()) {
-  return { event: type, eventId, eventTimestamp: '2024-01-15T10:30:00.000Z', data: { recordId, organizationId: 'org_xyz789' } };
+  return { event: type, eventId, eventTimestamp: new Date().toISOString(), data: { recordId, organizationId: 'org_xyz789' } };
 }
 
 /** Headers and payload of a signed webhook request, for `app.inject` or fetch. */

@@ -68,8 +68,11 @@ export function upload(recordId: string, attachmentId = `att_${randomUUID().slic
   return { ...event, data: { ...event.data, attachmentId, fileName: `${attachmentId}.pdf`, ...extra } };
 }
 
-/** `2024-01-15T10:<minute>:00.000Z`: events of one record stamped in the order of the story a test tells. */
-export const minute = (n: number) => `2024-01-15T10:${String(n).padStart(2, '0')}:00.000Z`;
+/** The start of the hour before the current one: a story's minutes are all in the past, and inside the bridge's replay window. */
+const STORY_START = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_600_000;
+
+/** `<STORY_START + n minutes>`: events of one record stamped in the order of the story a test tells. */
+export const minute = (n: number) => new Date(STORY_START + n * 60_000).toISOString();
 
 /** An event of any type for one record, stamped at `minute(at)`, with the given data besides the standard fields. */
 export function eventOf(type: string, recordId: string, at: number, data: Record<string, unknown> = {}) {

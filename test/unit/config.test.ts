@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, VARIABLES } from '../../src/config.js';
 
@@ -90,6 +91,20 @@ describe('configuration', () => {
     } catch (error) {
       expect((error as Error).message).not.toContain('hunter2');
     }
+  });
+
+  it('derives the replay window from the dedupe window less the clock-skew allowance, and refuses an allowance as long as the window', () => {
+    expect(loadConfig({}).eventAge).toEqual({ maxAgeMs: (259_200 - 300) * 1000, maxFutureMs: 300_000 });
+    expect(loadConfig({ DEDUPE_TTL_SECONDS: '3600', EVENT_CLOCK_SKEW_SECONDS: '60' }).eventAge).toEqual({
+      maxAgeMs: 3_540_000,
+      maxFutureMs: 60_000,
+    });
+    expect(() => loadConfig({ DEDUPE_TTL_SECONDS: '300' })).toThrow(/^EVENT_CLOCK_SKEW_SECONDS must be less than DEDUPE_TTL_SECONDS$/);
+  });
+
+  it('keeps the dedupe window in an absolute DEDUPE_DIR, `dedupe` under the working directory by default', () => {
+    expect(loadConfig({}).dedupe.dir).toBe(join(process.cwd(), 'dedupe'));
+    expect(loadConfig({ DEDUPE_DIR: '/var/lib/popp-bridge/dedupe' }).dedupe.dir).toBe('/var/lib/popp-bridge/dedupe');
   });
 
   it('needs REDIS_URL for the redis store and credentials for SASL', () => {

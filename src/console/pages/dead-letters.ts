@@ -67,6 +67,7 @@ export function replayPage(run: ReplayRun, csrf: string): string {
         <dt>Dead letters read</dt><dd>${formatCount(summary.deadLetters)}</dd>
         <dt>${run.dryRun ? 'Would publish' : 'Published'}</dt><dd><span class="tag ${summary.published > 0 ? 'published' : ''}">${formatCount(summary.published)}</span></dd>
         <dt>Already published</dt><dd>${formatCount(summary.alreadyPublished)}</dd>
+        <dt>Past the replay window</dt><dd>${summary.pastWindow > 0 ? html`<span class="tag bad">stale-event ${formatCount(summary.pastWindow)}</span> published on purpose` : '0'}</dd>
         <dt>Repeated (redelivered)</dt><dd>${formatCount(summary.repeated)}</dd>
         <dt>Still failing</dt><dd>${failing.length === 0 ? '0' : failing.map(([reason, n]) => html`<span class="tag bad">${reason} ${n}</span> `)}</dd>
       </dl>

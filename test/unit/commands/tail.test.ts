@@ -30,7 +30,7 @@ const controlCharacters = (text: string) =>
 
 describe('the lines of popp-bridge tail', () => {
   it('shows time, type, recordId and the data fields, then org, eventId and where it is stored', () => {
-    const event = documentUploaded({ eventId: 'e-1', recordId: 'conv_1' });
+    const event = { ...documentUploaded({ eventId: 'e-1', recordId: 'conv_1' }), eventTimestamp: '2024-01-15T10:30:00.000Z' };
     const withTypes = { ...event, data: { ...event.data, classifiedDocumentTypes: ['resume', 'cv'], note: 'two words' } };
     expect(formatRecord(record(json(withTypes)), catalogue, false)).toBe(
       '2024-01-15T10:30:00.000Z  DOCUMENT_UPLOADED         conv_1  attachmentId=att_1  fileName=cv.pdf  contentType=application/pdf' +

@@ -53,7 +53,7 @@ function setup() {
       return {
         ...options,
         only: options.only,
-        summary: { deadLetters: 0, published: 0, alreadyPublished: 0, repeated: 0, stillFailing: {} },
+        summary: { deadLetters: 0, published: 0, alreadyPublished: 0, repeated: 0, pastWindow: 0, stillFailing: {} },
         lines: [],
         elapsedMs: 1,
       };

@@ -66,6 +66,41 @@ describe('replaying dead letters', () => {
       dryRun: true,
     });
     expect(sent).toEqual([]);
-    expect(summary).toEqual({ deadLetters: 2, published: 1, alreadyPublished: 0, repeated: 0, stillFailing: { 'unknown-event-type': 1 } });
+    expect(summary).toEqual({
+      deadLetters: 2,
+      published: 1,
+      alreadyPublished: 0,
+      repeated: 0,
+      pastWindow: 0,
+      stillFailing: { 'unknown-event-type': 1 },
+    });
+  });
+
+  it('publishes a stale-event letter on purpose and says it is past the replay window', async () => {
+    const sent: OutgoingRecord[][] = [];
+    const lines: string[] = [];
+    const stale = { ...deadLetter(0, 0, 1, 'KNOWN', 'old'), headers: { 'received-at': 'then', 'dead-letter-reason': 'stale-event' } };
+    const summary = await replayDeadLetters({ ...deps([stale], [], sent), progress: (line) => lines.push(line) });
+    expect(sent.map((records) => records.map((r) => `${r.topic} ${r.headers['event-id']}`))).toEqual([['t.known old', 't.log old']]);
+    expect(summary).toMatchObject({ published: 1, pastWindow: 1 });
+    expect(lines).toContainEqual(expect.stringMatching(/1 of them stale-event: .* published on purpose/));
+  });
+
+  it("looks for an earlier copy of a stale letter from the window before its eventTimestamp, not only before the letter's arrival", async () => {
+    const arrived = Date.parse('2026-06-01T00:00:00Z');
+    const stamped = '2025-01-01T00:00:00.000Z';
+    const letter = deadLetter(0, 0, arrived, 'KNOWN', 'captured');
+    const stale = { ...letter, value: Buffer.from(JSON.stringify({ ...JSON.parse(letter.value.toString()), eventTimestamp: stamped })) };
+    let from = -1;
+    const summary = await replayDeadLetters({
+      ...deps([stale], [], []),
+      lookbackMs: 1_000,
+      readPublished: async (_topics, fromTimestamp) => {
+        from = fromTimestamp;
+        return new Set(['t.known\ncaptured', 't.log\ncaptured']);
+      },
+    });
+    expect(from).toBe(Date.parse(stamped) - 1_000);
+    expect(summary).toMatchObject({ published: 0, alreadyPublished: 1 });
   });
 });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { OutgoingRecord } from '../../../src/contract/record.js';
+import { FRAME_HEADER_BYTES } from '../../../src/disk/frame.js';
 import { BridgeError } from '../../../src/errors.js';
 import type { Publisher } from '../../../src/kafka/publisher.js';
 import { createSpoolingDelivery } from '../../../src/spool/delivery.js';
 import { decodeEntry } from '../../../src/spool/entry.js';
-import { FRAME_HEADER_BYTES } from '../../../src/spool/frame.js';
 
 const record = (key: string): OutgoingRecord => ({
   topic: 'popp.events',

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { OutgoingRecord } from '../../../src/contract/record.js';
+import { FRAME_HEADER_BYTES, scanFrames } from '../../../src/disk/frame.js';
 import { decodeEntry, encodeEntry, entryRecordCount, entrySpooledAt } from '../../../src/spool/entry.js';
-import { FRAME_HEADER_BYTES, scanFrames } from '../../../src/spool/frame.js';
 
 const record = fc.record<OutgoingRecord>({
   topic: fc.string({ minLength: 1, maxLength: 60 }),

@@ -10,12 +10,17 @@ import { BridgeError } from '../../../src/errors.js';
 import type { Publisher } from '../../../src/kafka/publisher.js';
 import { createMetrics } from '../../../src/metrics.js';
 import { schemasDir } from '../../../src/paths.js';
+import { createEventAgeCheck } from '../../../src/webhook/event-age.js';
 import type { Deliver } from '../../../src/webhook/route.js';
 import { createSignatureVerifier } from '../../../src/webhook/verify.js';
 import { documentUploaded, SECRET, signed } from '../../support/events.js';
 
-/** An in-memory Publisher (our own interface): records what it was given, or fails as told. */
+const HOUR_MS = 3_600_000;
+const SKEW_MS = 300_000;
+
+/** An in-memory Publisher (our own interface): records what it was given, or fails as told. The clock stands still. */
 function setup(options: { fail?: BridgeError; unknownEventPolicy?: 'dead-letter' | 'publish'; deliver?: Deliver } = {}) {
+  const clock = Date.now();
   const published: OutgoingRecord[] = [];
   const publisher: Publisher = {
     async publish(records) {
@@ -39,6 +44,7 @@ function setup(options: { fail?: BridgeError; unknownEventPolicy?: 'dead-letter'
   const app = buildApp({
     verify: createSignatureVerifier([SECRET]),
     catalogue: createCatalogue({ schemasDir, topicPrefix: 'popp.' }),
+    checkAge: createEventAgeCheck({ maxAgeMs: HOUR_MS, maxFutureMs: SKEW_MS, now: () => clock }),
     dedupe: createDedupe(createMemorySeenStore({ ttlMs: 60_000, maxEntries: 100 })),
     publisher,
     ensureTopics: async (topics) => void ensured.push(...topics),
@@ -46,7 +52,7 @@ function setup(options: { fail?: BridgeError; unknownEventPolicy?: 'dead-letter'
     topics: { log: 'popp.events', deadLetter: 'popp.dead-letter' },
     unknownEventPolicy: options.unknownEventPolicy ?? 'dead-letter',
     deliver: options.deliver,
-    now: () => new Date('2024-01-15T10:30:01.000Z'),
+    now: () => new Date(clock),
     readiness: { check: async () => ({ ready: true, detail: 'ok' }) },
     maxBodyBytes: 2_048,
     logger,
@@ -55,7 +61,7 @@ function setup(options: { fail?: BridgeError; unknownEventPolicy?: 'dead-letter'
     const request = signed(body);
     return app.inject({ method: 'POST', url: '/webhooks/popp', headers: { ...request.headers, ...headers }, payload: request.payload });
   };
-  return { app, post, published, logs, ensured, metrics };
+  return { app, post, published, logs, ensured, metrics, clock };
 }
 
 describe('POST /webhooks/popp', () => {
@@ -132,6 +138,35 @@ describe('POST /webhooks/popp', () => {
     expect(published).toHaveLength(1);
     expect(published[0]?.topic).toBe('popp.dead-letter');
     expect(published[0]?.headers['dead-letter-reason']).toBe(reason);
+  });
+
+  it('dead-letters a signed event stamped older than the window as stale-event, answers 202 and publishes nothing', async () => {
+    const { post, published, metrics, clock } = setup();
+    const event = { ...documentUploaded(), eventTimestamp: new Date(clock - HOUR_MS - 1).toISOString() };
+    const response = await post(event);
+    expect(response.statusCode).toBe(202);
+    expect(response.json()).toEqual({ status: 'dead-lettered', reason: 'stale-event' });
+    expect(published.map((r) => [r.topic, r.headers['dead-letter-reason'], r.headers['event-id']])).toEqual([
+      ['popp.dead-letter', 'stale-event', event.eventId],
+    ]);
+    expect(published[0]?.value.toString()).toBe(JSON.stringify(event));
+    expect(await metrics.registry.getSingleMetricAsString('popp_bridge_dead_letters_total')).toContain('reason="stale-event"} 1');
+  });
+
+  it('dead-letters a signed event stamped further ahead than the clock-skew allowance as stale-event', async () => {
+    const { post, published, clock } = setup();
+    const event = { ...documentUploaded(), eventTimestamp: new Date(clock + SKEW_MS + 1_000).toISOString() };
+    const response = await post(event);
+    expect(response.json()).toEqual({ status: 'dead-lettered', reason: 'stale-event' });
+    expect(published.map((r) => r.headers['dead-letter-detail'])).toEqual([expect.stringMatching(/ahead/)]);
+  });
+
+  it('dead-letters a stale copy of an unknown type under UNKNOWN_EVENT_POLICY=publish too', async () => {
+    const { post, published, ensured, clock } = setup({ unknownEventPolicy: 'publish' });
+    const event = { ...documentUploaded(), event: 'BRAND_NEW', eventTimestamp: new Date(clock - 2 * HOUR_MS).toISOString() };
+    expect((await post(event)).json()).toEqual({ status: 'dead-lettered', reason: 'stale-event' });
+    expect(published.map((r) => r.topic)).toEqual(['popp.dead-letter']);
+    expect(ensured).toEqual([]);
   });
 
   it('publishes an unknown type to its derived topic under UNKNOWN_EVENT_POLICY=publish', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allocFrame, FRAME_HEADER_BYTES, scanFrames, sealFrame } from '../../../src/spool/frame.js';
+import { allocFrame, FRAME_HEADER_BYTES, scanFrames, sealFrame } from '../../../src/disk/frame.js';
 
 function frame(text: string): Buffer {
   const payload = Buffer.from(text);

@@ -9,7 +9,7 @@ export { deadLetterTopicFor } from '../contract/topics.js';
 export { unwrapValue } from '../contract/value.js';
 export { type Consumer, createConsumer } from './consumer.js';
 export { createGroupAdmin, type GroupAdmin } from './groups.js';
-export type { KafkaConnection } from './kafka.js';
+export type { KafkaConnection } from './connection.js';
 export { createMemoryIdempotencyStore } from './memory-store.js';
 export { type ConsumerOptions, type ConsumerTopics, connectionFromConfig } from './options.js';
 export { formatRebuildProgress, type RebuildProgress } from './progress.js';

@@ -1,7 +1,7 @@
 import type { IdempotencyStore } from 'popp-bridge/consumer';
 import type { DocumentUploadedEvent } from 'popp-bridge/events';
-import type { ValidationError } from './popp-client.js';
 import { createSqliteIdempotencyStore, type Db, openDatabase } from '../shared/sqlite.js';
+import type { ValidationError } from './popp-client.js';
 
 export interface CataloguedDocument {
   conversationId: string;

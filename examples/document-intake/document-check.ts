@@ -32,7 +32,9 @@ export function createDocumentCheck(popp: PoppClient, settings: DocumentCheckSet
     if (!documentType) {
       return {
         passed: false,
-        validationErrors: [{ code: NO_DOCUMENT_TYPE, message: `no document type configured for ${classified ?? 'an unrecognised document'}` }],
+        validationErrors: [
+          { code: NO_DOCUMENT_TYPE, message: `no document type configured for ${classified ?? 'an unrecognised document'}` },
+        ],
       };
     }
     const documentUrl = settings.documentUrlTemplate.replace(/\{(organizationId|recordId|attachmentId|fileName)\}/g, (_, field: string) =>

@@ -82,15 +82,26 @@ export function createPoppClient(options: PoppClientOptions): PoppClient {
   };
 
   async function once(body: string, signal: AbortSignal | undefined): Promise<ProcessDocumentResult> {
-    const deadline = AbortSignal.timeout(timeoutMs);
+    // One controller per try, the caller's signal joined by hand: a listener left on the consumer's long-lived signal per call would pile up.
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    const cancel = () => controller.abort();
+    signal?.addEventListener('abort', cancel, { once: true });
     let response: Response;
     let text: string;
     try {
-      response = await fetch(url, { method: 'POST', headers, body, signal: signal ? AbortSignal.any([signal, deadline]) : deadline });
+      response = await fetch(url, { method: 'POST', headers, body, signal: controller.signal });
       text = await response.text();
     } catch (error) {
-      const why = deadline.aborted ? `no answer within ${timeoutMs} ms` : `unreachable (${(error as Error).message})`;
+      const why = timedOut ? `no answer within ${timeoutMs} ms` : `unreachable (${(error as Error).message})`;
       throw new PoppApiError(`processDocument: Popp ${why}`, undefined, true);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', cancel);
     }
     if (response.status === 429 || response.status >= 500) {
       throw Object.assign(new PoppApiError(`processDocument answered ${response.status}`, response.status, true), {
@@ -137,7 +148,9 @@ function verdict(text: string): ProcessDocumentResult {
     throw new PoppApiError('processDocument answered without a passedValidation verdict', 200, false);
   }
   const errors = response.validationErrors;
-  const validationErrors = Array.isArray(errors) ? (errors.filter((e) => typeof e === 'string' || (typeof e === 'object' && e !== null)) as ValidationError[]) : [];
+  const validationErrors = Array.isArray(errors)
+    ? (errors.filter((e) => typeof e === 'string' || (typeof e === 'object' && e !== null)) as ValidationError[])
+    : [];
   return { passedValidation: response.passedValidation, validationErrors, response };
 }
 
@@ -164,14 +177,12 @@ function errorText(text: string): string {
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
   });
 }

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import type { Consumer, ConsumerLog } from 'popp-bridge/consumer';
 import { type Level, type Logger, pino } from 'pino';
+import type { Consumer, ConsumerLog } from 'popp-bridge/consumer';
 
 /** Where an example keeps its database unless told otherwise: a git-ignored folder of the bridge's repository. */
 export function defaultDatabasePath(name: string): string {

@@ -38,7 +38,13 @@ describe('examples/interview-schedule', () => {
   beforeAll(async () => {
     bridge = await startTestBridge(brokers, uniquePrefix('schedule'));
     dir = mkdtempSync(join(tmpdir(), 'popp-schedule-'));
-    settings = { kafka: { brokers }, topics: { prefix: bridge.prefix }, dbPath: join(dir, 'schedule.sqlite'), baseGroup: uniqueGroup('schedule'), signals: [] };
+    settings = {
+      kafka: { brokers },
+      topics: { prefix: bridge.prefix },
+      dbPath: join(dir, 'schedule.sqlite'),
+      baseGroup: uniqueGroup('schedule'),
+      signals: [],
+    };
   });
   afterAll(async () => {
     await bridge?.close();

@@ -46,7 +46,13 @@ describe('examples/conversation-timeline', () => {
     // Unknown types reach the log too: the projection must pass over them.
     bridge = await startTestBridge(brokers, uniquePrefix('timeline'), { UNKNOWN_EVENT_POLICY: 'publish' });
     dir = mkdtempSync(join(tmpdir(), 'popp-timeline-'));
-    settings = { kafka: { brokers }, topics: { prefix: bridge.prefix }, dbPath: join(dir, 'timeline.sqlite'), baseGroup: uniqueGroup('timeline'), signals: [] };
+    settings = {
+      kafka: { brokers },
+      topics: { prefix: bridge.prefix },
+      dbPath: join(dir, 'timeline.sqlite'),
+      baseGroup: uniqueGroup('timeline'),
+      signals: [],
+    };
   });
   afterAll(async () => {
     await bridge?.close();

@@ -4,6 +4,8 @@ export interface StandInResponse {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Answers only after this long: a slow Popp. */
+  delayMs?: number;
 }
 
 export interface PoppApiStandIn {
@@ -15,7 +17,7 @@ export interface PoppApiStandIn {
   readonly calls: { headers: IncomingHttpHeaders; body: Record<string, unknown> }[];
   /** The next answers for one document (the last segment of its `documentUrl`); then the default, a pass. */
   plan(attachmentId: string, ...responses: StandInResponse[]): void;
-  /** Calls made for one document. */
+  /** Calls made for one document, refused ones included. */
   callsFor(attachmentId: string): number;
   /** Stops listening: Popp unreachable (connections refused). */
   down(): Promise<void>;
@@ -56,19 +58,24 @@ export async function startPoppApi(port: number): Promise<PoppApiStandIn> {
         request.on('data', (chunk: Buffer) => chunks.push(chunk));
         request.on('end', () => {
           const reply = (r: StandInResponse) => {
-            response.writeHead(r.status, { 'content-type': 'application/json', ...r.headers });
-            response.end(r.body === undefined ? '' : JSON.stringify(r.body));
+            const send = () => {
+              if (response.destroyed) return;
+              response.writeHead(r.status, { 'content-type': 'application/json', ...r.headers });
+              response.end(r.body === undefined ? '' : JSON.stringify(r.body));
+            };
+            if (r.delayMs) setTimeout(send, r.delayMs).unref();
+            else send();
           };
           if (request.method !== 'POST' || request.url !== path) return reply({ status: 404, body: { message: 'no such route' } });
-          if (request.headers['x-api-key'] !== apiKey || request.headers['x-organization-id'] !== organizationId) {
-            return reply({ status: 401, body: { message: 'invalid API key' } });
-          }
-          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-          calls.push({ headers: request.headers, body });
-          const attachmentId = String(body.documentUrl ?? '')
+          const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+          const attachmentId = String(body.documentUrl ?? body.documentBase64 ?? '')
             .split('/')
             .pop() as string;
           counts.set(attachmentId, (counts.get(attachmentId) ?? 0) + 1);
+          if (request.headers['x-api-key'] !== apiKey || request.headers['x-organization-id'] !== organizationId) {
+            return reply({ status: 401, body: { message: 'invalid API key' } });
+          }
+          calls.push({ headers: request.headers, body });
           reply(plans.get(attachmentId)?.shift() ?? passed());
         });
       });

@@ -1,6 +1,6 @@
 // npm run example:document-intake [-- list]
 import { defaultDatabasePath, exampleLogger, reading, runExample, untilStopped } from '../shared/runtime.js';
-import { connectionFromEnv, describeBrokers } from '../shared/settings.js';
+import { connectionFromEnv, localBrokerUnlessSet } from '../shared/settings.js';
 import { openCatalogue } from './db.js';
 import { startDocumentIntake } from './service.js';
 import { poppSettingsFromEnv } from './settings.js';
@@ -20,7 +20,7 @@ async function main(command = 'start'): Promise<number> {
   }
   const connection = connectionFromEnv();
   const { popp, documents } = poppSettingsFromEnv();
-  describeBrokers(process.env, print);
+  await localBrokerUnlessSet(process.env, print);
   const { log } = exampleLogger(NAME);
   const { consumer, catalogue } = await startDocumentIntake({ ...connection, popp, documents, dbPath, groupId, log });
   print(`${NAME} is consuming ${consumer.topics.join(', ')} in group ${groupId} (Kafka ${connection.kafka.brokers.join(',')}).`);

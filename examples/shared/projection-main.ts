@@ -2,7 +2,7 @@ import { formatRebuildProgress, type RebuildProgress } from 'popp-bridge/consume
 import { type ProjectionDefinition, rebuildProjection, startProjection } from './projection-service.js';
 import type { ReadModel } from './read-model.js';
 import { exampleLogger, reading, untilStopped } from './runtime.js';
-import { connectionFromEnv, describeBrokers } from './settings.js';
+import { connectionFromEnv, localBrokerUnlessSet } from './settings.js';
 
 export interface ProjectionCommandOptions<D extends ReadModel> {
   name: string;
@@ -26,7 +26,7 @@ export function projectionCommands<D extends ReadModel>(options: ProjectionComma
       return 2;
     }
     const connection = connectionFromEnv();
-    describeBrokers(process.env, print);
+    await localBrokerUnlessSet(process.env, print);
     const { log } = exampleLogger(name);
     const settings = { ...connection, dbPath, baseGroup, log };
 

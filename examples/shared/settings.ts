@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import type { ConsumerTopics, KafkaConnection } from 'popp-bridge/consumer';
 
 /** Where a service's consumer finds Kafka and the bridge's topics: what `createConsumer` takes as `kafka` and `topics`. */
@@ -37,9 +38,18 @@ export function connectionFromEnv(env: NodeJS.ProcessEnv = process.env): Example
   return { kafka, topics: { prefix: env.TOPIC_PREFIX ?? 'popp.' } };
 }
 
-/** Says where the service will look for Kafka when nothing was set. */
-export function describeBrokers(env: NodeJS.ProcessEnv, print: (line: string) => void): void {
+/**
+ * With no KAFKA_BROKERS, starts (or reuses) the local development broker at
+ * LOCAL_BROKER with the package's own command, as a downstream repository
+ * that installed popp-bridge would: `npx popp-bridge kafka start`.
+ */
+export async function localBrokerUnlessSet(env: NodeJS.ProcessEnv, print: (line: string) => void): Promise<void> {
   if (env.KAFKA_BROKERS) return;
-  print(`No KAFKA_BROKERS given: using the local development broker at ${LOCAL_BROKER}`);
-  print('  (start it with `npx popp-bridge kafka start`, or run the bridge with `npm start`, which starts it).');
+  print(`No KAFKA_BROKERS given: starting (or reusing) the local development broker at ${LOCAL_BROKER} (npx popp-bridge kafka start).`);
+  const code = await new Promise<number | null>((resolve) => {
+    const child = spawn('npx', ['--no-install', 'popp-bridge', 'kafka', 'start'], { stdio: ['ignore', 'inherit', 'inherit'] });
+    child.once('error', () => resolve(null));
+    child.once('exit', resolve);
+  });
+  if (code !== 0) throw new Error('the local broker did not start: set KAFKA_BROKERS, or see npx popp-bridge kafka status');
 }

@@ -63,6 +63,8 @@ export class PoppApiError extends Error {
     message: string,
     readonly status: number | undefined,
     readonly retriable: boolean,
+    /** Popp's Retry-After, when it gave one. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
@@ -104,9 +106,8 @@ export function createPoppClient(options: PoppClientOptions): PoppClient {
       signal?.removeEventListener('abort', cancel);
     }
     if (response.status === 429 || response.status >= 500) {
-      throw Object.assign(new PoppApiError(`processDocument answered ${response.status}`, response.status, true), {
-        retryAfterMs: retryAfterMs(response.headers.get('retry-after')),
-      });
+      const retryAfter = retryAfterMs(response.headers.get('retry-after'));
+      throw new PoppApiError(`processDocument answered ${response.status}`, response.status, true, retryAfter);
     }
     if (!response.ok) throw new PoppApiError(`processDocument answered ${response.status}: ${errorText(text)}`, response.status, false);
     return verdict(text);
@@ -119,7 +120,7 @@ export function createPoppClient(options: PoppClientOptions): PoppClient {
         try {
           return await once(body, signal);
         } catch (error) {
-          const failure = error as PoppApiError & { retryAfterMs?: number };
+          const failure = error as PoppApiError;
           if (!failure.retriable || attempt >= attempts || signal?.aborted) {
             if (failure.retriable && attempt > 1) failure.message += ` (${attempt} tries)`;
             throw failure;

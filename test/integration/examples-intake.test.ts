@@ -292,5 +292,6 @@ describe('examples/document-intake', () => {
     // A clean stop committed everything it applied: the next run repeats nothing.
     expect(await sigterm(last)).toMatchObject({ handled: 400 - appliedAtStop, duplicates: 0 });
     expect(countRows(dbPath, "SELECT count(*) FROM documents WHERE uploads <> 1 AND conversation_id LIKE 'conv_kill_%'")).toBe(0);
-  });
+    // Four service starts, a dead member's session to wait out, and a call to Popp per event: more than the default minute on a busy machine.
+  }, 180_000);
 });

@@ -110,6 +110,25 @@ module.exports = {
       from: { path: '^src/consumer/' },
       to: { path: '^(src|generated)/', pathNot: '^(src/consumer/|src/contract/|generated/|src/kafka/client\\.ts$)' },
     },
+    {
+      name: 'testing-helpers-stand-alone',
+      severity: 'error',
+      comment:
+        "popp-bridge/testing signs and samples events for a downstream service's tests: the signature, the samples and the contract, nothing that runs the bridge",
+      from: { path: '^src/testing/' },
+      to: {
+        path: '^(src|generated)/',
+        pathNot: '^(src/testing/|src/contract/|generated/|src/webhook/verify\\.ts$|src/events/samples\\.ts$|src/paths\\.ts$)',
+      },
+    },
+    {
+      name: 'examples-import-the-package',
+      severity: 'error',
+      comment:
+        'the examples are what a downstream repository writes: they import the bridge by its package names (popp-bridge/consumer, popp-bridge/events, popp-bridge/testing), never a path into src/ or generated/',
+      from: { path: '^examples/' },
+      to: { path: '^(src|generated)/', dependencyTypesNot: ['aliased-tsconfig'] },
+    },
   ],
   options: {
     tsConfig: { fileName: 'tsconfig.json' },

@@ -1,10 +1,23 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/** The package's entry points read from the sources, as tsconfig.json's `paths` say (the published package maps them to dist/). */
+const resolve = {
+  alias: [
+    { find: /^popp-bridge\/consumer$/, replacement: source('./src/consumer/index.ts') },
+    { find: /^popp-bridge\/events$/, replacement: source('./generated/events.ts') },
+    { find: /^popp-bridge\/testing$/, replacement: source('./src/testing/index.ts') },
+  ],
+};
 
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { resolve, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {
+        resolve,
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],

@@ -94,7 +94,13 @@ if (mode === 'raw') {
 } else if (mode === 'rebuild') {
   const dir = mkdtempSync(join(tmpdir(), 'popp-bench-rebuild-'));
   try {
-    const result = await rebuildTimeline({ config, brokers, dbPath: join(dir, 'timeline.sqlite'), baseGroup: group, signals: [] });
+    const result = await rebuildTimeline({
+      kafka: { brokers },
+      topics: { prefix },
+      dbPath: join(dir, 'timeline.sqlite'),
+      baseGroup: group,
+      signals: [],
+    });
     const { eventsPerSec, seconds, cpuUsPerEvent } = result.rebuild;
     print({ mode, events: total, handled: result.stats.handled, timelines: result.size, eventsPerSec, seconds, cpuUsPerEvent });
   } finally {

@@ -1,4 +1,4 @@
-import { defineHandlers, type PoppEvent } from '../../src/consumer/index.js';
+import { defineHandlers, type PoppEvent } from 'popp-bridge/consumer';
 import type { TimelineDb } from './db.js';
 import { timelineProjection } from './projection.js';
 

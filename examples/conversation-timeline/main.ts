@@ -7,7 +7,7 @@ import { timelineDefinition } from './service.js';
 const NAME = 'conversation-timeline';
 const print = (line: string) => console.log(line);
 
-/** This example's own settings: the one place it reads the environment besides loadConfig(). */
+/** This example's own settings (its Kafka settings are read in ../shared/settings.ts). */
 const dbPath = process.env.CONVERSATION_TIMELINE_DB || defaultDatabasePath(NAME);
 const baseGroup = process.env.CONVERSATION_TIMELINE_GROUP || NAME;
 

@@ -1,4 +1,4 @@
-import type { PoppEvent } from '../../generated/events.js';
+import type { PoppEvent } from 'popp-bridge/events';
 import { type Screening, screening } from './screening.js';
 
 export interface TimelineDocument {

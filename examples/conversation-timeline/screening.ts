@@ -1,4 +1,4 @@
-import type { ConversationCompletedData } from '../../generated/events.js';
+import type { ConversationCompletedData } from 'popp-bridge/events';
 
 export interface ScreeningAnswer {
   question: string | null;

@@ -1,4 +1,4 @@
-import { defineHandlers } from '../../src/consumer/index.js';
+import { defineHandlers } from 'popp-bridge/consumer';
 import type { ScheduleDb } from './db.js';
 import { interviewProjection } from './projection.js';
 

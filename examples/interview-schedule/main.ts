@@ -8,7 +8,7 @@ import { scheduleDefinition } from './service.js';
 const NAME = 'interview-schedule';
 const print = (line: string) => console.log(line);
 
-/** This example's own settings: the one place it reads the environment besides loadConfig(). */
+/** This example's own settings (its Kafka settings are read in ../shared/settings.ts). */
 const dbPath = process.env.INTERVIEW_SCHEDULE_DB || defaultDatabasePath(NAME);
 const baseGroup = process.env.INTERVIEW_SCHEDULE_GROUP || NAME;
 

@@ -1,4 +1,4 @@
-import type { EventOf, EventTypeIn, MeetingDetails } from '../../generated/events.js';
+import type { EventOf, EventTypeIn, MeetingDetails } from 'popp-bridge/events';
 
 /** Every event of the scheduling category: the projection folds them all. */
 export type SchedulingEvent = EventOf<EventTypeIn<'scheduling'>>;

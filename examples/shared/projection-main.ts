@@ -1,8 +1,8 @@
-import { loadConfig } from '../../src/config.js';
-import { formatRebuildProgress, type RebuildProgress } from '../../src/consumer/index.js';
+import { formatRebuildProgress, type RebuildProgress } from 'popp-bridge/consumer';
 import { type ProjectionDefinition, rebuildProjection, startProjection } from './projection-service.js';
 import type { ReadModel } from './read-model.js';
-import { exampleBrokers, exampleLogger, reading, untilStopped } from './runtime.js';
+import { exampleLogger, reading, untilStopped } from './runtime.js';
+import { connectionFromEnv, localBrokerUnlessSet } from './settings.js';
 
 export interface ProjectionCommandOptions<D extends ReadModel> {
   name: string;
@@ -25,10 +25,10 @@ export function projectionCommands<D extends ReadModel>(options: ProjectionComma
       print(`usage: npm run example:${name} [-- start|rebuild|show]`);
       return 2;
     }
-    const config = loadConfig();
-    const brokers = await exampleBrokers(config, print);
-    const { log } = exampleLogger(name, config);
-    const settings = { config, brokers, dbPath, baseGroup, log };
+    const connection = connectionFromEnv();
+    await localBrokerUnlessSet(process.env, print);
+    const { log } = exampleLogger(name);
+    const settings = { ...connection, dbPath, baseGroup, log };
 
     if (command === 'rebuild') {
       print(`Rebuilding ${dbPath} under a fresh consumer group…`);
@@ -46,7 +46,7 @@ export function projectionCommands<D extends ReadModel>(options: ProjectionComma
     }
 
     const { consumer, db } = await startProjection(settings, definition);
-    print(`${name} is folding ${consumer.topics.join(', ')} in group ${consumer.groupId} (Kafka ${brokers.join(',')}).`);
+    print(`${name} is folding ${consumer.topics.join(', ')} in group ${consumer.groupId} (Kafka ${connection.kafka.brokers.join(',')}).`);
     print(`  Read model: ${dbPath}   (npm run example:${name} -- show; stop this, then -- rebuild to replay)`);
     return untilStopped(consumer, () => db.close());
   };

@@ -1,24 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import type { Config } from '../../src/config.js';
 import {
   type Consumer,
   type ConsumerLog,
   type ConsumerOptions,
   type ConsumerStats,
-  connectionFromConfig,
   createConsumer,
   createGroupAdmin,
   deadLetterTopicFor,
   type RebuildProgress,
   rebuild,
   type RebuildResult as SdkRebuildResult,
-} from '../../src/consumer/index.js';
+} from 'popp-bridge/consumer';
 import type { ReadModel } from './read-model.js';
 import { startOrClose } from './runtime.js';
+import type { ExampleConnection } from './settings.js';
 
-export interface ProjectionSettings {
-  config: Config;
-  brokers: string[];
+export interface ProjectionSettings extends ExampleConnection {
   dbPath: string;
   /** Groups are named `<baseGroup>.<when it was built>`; the dead-letter topic keeps the base name across rebuilds. */
   baseGroup: string;
@@ -52,12 +49,13 @@ function projectionOptions<D extends ReadModel>(
   groupId: string,
 ): ConsumerOptions {
   return {
-    ...connectionFromConfig(settings.config, settings.brokers),
+    kafka: settings.kafka,
+    topics: settings.topics,
     fromBeginning: true,
     ...definition.subscription(db),
     groupId,
     idempotency: db.store,
-    deadLetterTopic: deadLetterTopicFor(settings.config.topics.prefix, settings.baseGroup),
+    deadLetterTopic: deadLetterTopicFor(settings.topics.prefix, settings.baseGroup),
     ...(settings.log && { log: settings.log }),
     ...(settings.signals && { signals: settings.signals }),
   };
@@ -100,7 +98,7 @@ export async function rebuildProjection<D extends ReadModel>(
   settings: ProjectionSettings & { onProgress?: (progress: RebuildProgress) => void },
   definition: ProjectionDefinition<D>,
 ): Promise<RebuildResult> {
-  const admin = await createGroupAdmin(connectionFromConfig(settings.config, settings.brokers).kafka);
+  const admin = await createGroupAdmin(settings.kafka);
   const db = definition.open(settings.dbPath);
   try {
     const previousGroupId = db.groupId();

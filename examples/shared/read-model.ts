@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { IdempotencyStore } from '../../src/consumer/index.js';
+import type { IdempotencyStore } from 'popp-bridge/consumer';
 import { type Db, PROCESSED_EVENTS_DDL } from './sqlite.js';
 
 /** What every rebuildable read model offers besides its own queries. */

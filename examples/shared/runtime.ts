@@ -1,27 +1,16 @@
-import { join } from 'node:path';
-import { type Logger, pino } from 'pino';
-import type { Config } from '../../src/config.js';
-import type { Consumer, ConsumerLog } from '../../src/consumer/index.js';
-import { createLocalBroker } from '../../src/devstack/broker.js';
-import { devstackHome } from '../../src/paths.js';
+import { fileURLToPath } from 'node:url';
+import { type Level, type Logger, pino } from 'pino';
+import type { Consumer, ConsumerLog } from 'popp-bridge/consumer';
 
-/** KAFKA_BROKERS, or else the local development broker, started (or reused) like `npm start` does. */
-export async function exampleBrokers(config: Config, print: (line: string) => void): Promise<string[]> {
-  if (config.kafkaBrokers) return config.kafkaBrokers;
-  print('No KAFKA_BROKERS given: starting (or reusing) the local development broker.');
-  const { brokers } = await createLocalBroker({ home: devstackHome, log: (line) => print(`  ${line}`) }).start();
-  return brokers;
-}
-
-/** Where an example keeps its database unless told otherwise: the git-ignored devstack folder. */
+/** Where an example keeps its database unless told otherwise: a git-ignored folder of the bridge's repository. */
 export function defaultDatabasePath(name: string): string {
-  return join(devstackHome, 'examples', `${name}.sqlite`);
+  return fileURLToPath(new URL(`../../.devstack/examples/${name}.sqlite`, import.meta.url));
 }
 
-/** JSON logs with ids and counts only, like the bridge's; the SDK's log lines go through the same logger. */
-export function exampleLogger(name: string, config: Config): { logger: Logger; log: ConsumerLog } {
-  const logger = pino({ level: config.logLevel, base: { service: name } });
-  return { logger, log: (level, message, fields) => logger[level](fields, message) };
+/** JSON logs with ids and counts only, like the bridge's (LOG_LEVEL, default info); the SDK's log lines go through the same logger. */
+export function exampleLogger(name: string, level: string = process.env.LOG_LEVEL || 'info'): { logger: Logger; log: ConsumerLog } {
+  const logger = pino({ level: level as Level | 'silent', base: { service: name } });
+  return { logger, log: (severity, message, fields) => logger[severity](fields, message) };
 }
 
 /** Starts the consumer; when it cannot start, closes what was opened for it before passing the error on. */

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { IdempotencyStore } from '../../src/consumer/index.js';
+import type { IdempotencyStore } from 'popp-bridge/consumer';
 
 export type Db = Database.Database;
 

@@ -1,6 +1,6 @@
 import { createKafka } from '../kafka/client.js';
 import { behind, endOffsets, type LogEnds } from './catch-up.js';
-import type { KafkaConnection } from './kafka.js';
+import type { KafkaConnection } from './connection.js';
 
 export interface GroupAdmin {
   /** Whether any member is in the group now (a running service). */
@@ -18,7 +18,14 @@ export interface GroupAdmin {
 
 /** For tools that manage groups, such as a projection's rebuild: kept here so kafkajs stays inside the SDK. */
 export async function createGroupAdmin(connection: KafkaConnection): Promise<GroupAdmin> {
-  const kafka = createKafka({ ...connection, clientId: connection.clientId ?? 'popp-consumer-admin', publishTimeoutMs: 10_000 });
+  const kafka = createKafka({
+    brokers: connection.brokers,
+    ssl: connection.ssl,
+    sasl: connection.sasl,
+    clientId: connection.clientId ?? 'popp-consumer-admin',
+    fastEncoders: false, // an admin client never produces
+    publishTimeoutMs: 10_000,
+  });
   const admin = kafka.admin();
   await admin.connect();
   return {

@@ -1,14 +1,13 @@
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { headerStrings } from '../contract/record.js';
-import { createKafka, type KafkaClientOptions, type TopicSettings } from '../kafka/client.js';
+import { createKafka, type TopicSettings } from '../kafka/client.js';
 import type { RecordBatch } from './batch.js';
 import { waitUntilCaughtUp } from './catch-up.js';
+import type { KafkaConnection } from './connection.js';
 import type { IncomingRecord } from './decode.js';
 import type { ConsumerLog } from './types.js';
 
 const MIB = 1_048_576;
-
-export type KafkaConnection = Pick<KafkaClientOptions, 'brokers' | 'ssl' | 'sasl'> & { clientId?: string };
 
 export interface GroupRunnerOptions {
   connection: KafkaConnection;
@@ -55,9 +54,14 @@ export interface GroupRunner {
  * milliseconds (`group.coordinator.append.linger.ms`).
  */
 export function createGroupRunner(options: GroupRunnerOptions): GroupRunner {
+  const { connection } = options;
   const kafka = createKafka({
-    ...options.connection,
-    clientId: options.connection.clientId ?? `popp-consumer-${options.groupId}`,
+    brokers: connection.brokers,
+    ssl: connection.ssl,
+    sasl: connection.sasl,
+    clientId: connection.clientId ?? `popp-consumer-${options.groupId}`,
+    // The encoders change kafkajs for the whole process: a service's own producers too. Only when it asks.
+    fastEncoders: connection.fastEncoders ?? false,
     publishTimeoutMs: 10_000,
     log: (level, message, extra) => options.log(level, message, extra),
   });

@@ -1,5 +1,5 @@
 import { defaultLogTopic, maxMessageBytesFor, topicForEventType } from '../contract/topics.js';
-import type { KafkaConnection } from './kafka.js';
+import type { KafkaConnection } from './connection.js';
 import type { ConsumerLog, Handlers, IdempotencyStore, RetryPolicy } from './types.js';
 
 export interface ConsumerTopics {

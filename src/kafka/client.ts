@@ -1,4 +1,14 @@
-import { type Admin, type Consumer, type ConsumerConfig, Kafka, type KafkaConfig, type LogEntry, logLevel, type Producer } from 'kafkajs';
+import {
+  type Admin,
+  type Consumer,
+  type ConsumerConfig,
+  Kafka,
+  type KafkaConfig,
+  type LogEntry,
+  logLevel,
+  type Producer,
+  type SASLOptions,
+} from 'kafkajs';
 import { type EncodersInstalled, installKafkajsEncoders } from './kafkajs-encoders.js';
 import { createPartitionFetcher, type PartitionFetcher } from './partition-fetch.js';
 import { javaCompatiblePartitioner } from './partitioner.js';
@@ -9,8 +19,9 @@ export type { TopicSettings } from './topics.js';
 export interface KafkaClientOptions {
   brokers: string[];
   clientId: string;
-  ssl: boolean;
-  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string } | undefined;
+  /** kafkajs' own shapes, so a connection written for kafkajs (the consumer SDK's) passes as it is. */
+  ssl?: KafkaConfig['ssl'];
+  sasl?: SASLOptions | undefined;
   /** Our own deadline per send; kafkajs' timeouts are kept below it. */
   publishTimeoutMs: number;
   /** The project's record and produce-request encoders (KAFKA_FAST_ENCODERS); default on. */

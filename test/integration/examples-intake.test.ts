@@ -2,17 +2,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startDocumentIntake } from '../../examples/document-intake/service.js';
-import { loadConfig } from '../../src/config.js';
+import { type IntakeSettings, startDocumentIntake } from '../../examples/document-intake/service.js';
 import { startTestBridge, type TestBridge } from '../support/bridge.js';
 import { eventually, produce, uniqueGroup } from '../support/consumer.js';
 import { countRows, spawnExample, upload } from '../support/examples.js';
-import { uniquePrefix } from '../support/kafka.js';
+import { readRecords, uniquePrefix } from '../support/kafka.js';
+import { failed, type PoppApiStandIn, passed, startPoppApi } from '../support/popp-api.js';
 
 const brokers = inject('kafkaBrokers');
+/** The stand-in for Popp's API: a port of its own, so it can go down and come back where the service looks for it. */
+const POPP_PORT = 44010;
 
 describe('examples/document-intake', () => {
   let bridge: TestBridge;
+  let popp: PoppApiStandIn;
   let dir: string;
   const post = async (events: unknown[]) => {
     // In chunks: many concurrent requests, as Popp sends them, without opening hundreds of sockets at once.
@@ -21,13 +24,41 @@ describe('examples/document-intake', () => {
       expect(answers.map((a) => a.status).every((status) => status === 200)).toBe(true);
     }
   };
+  const documentUrlTemplate = 'https://documents.example.com/{organizationId}/{recordId}/{attachmentId}';
+  const settings = (name: string, extra: Partial<IntakeSettings> = {}): IntakeSettings => ({
+    kafka: { brokers },
+    topics: { prefix: bridge.prefix },
+    dbPath: join(dir, `${name}.sqlite`),
+    groupId: uniqueGroup(name),
+    popp: {
+      baseUrl: popp.url,
+      processDocumentPath: popp.path,
+      apiKey: popp.apiKey,
+      organizationId: popp.organizationId,
+      timeoutMs: 2_000,
+      initialDelayMs: 10,
+      maxDelayMs: 100,
+    },
+    documents: {
+      documentUrlTemplate,
+      documentTypes: {
+        passport: { name: 'Passport', validation: ['CHECK_NAME_MATCH'] },
+        '*': { name: 'Any', validation: ['CHECK_NAME_MATCH'] },
+      },
+    },
+    retry: { attempts: 3, initialDelayMs: 20, maxDelayMs: 100 },
+    signals: [],
+    ...extra,
+  });
 
   beforeAll(async () => {
     bridge = await startTestBridge(brokers, uniquePrefix('intake'));
+    popp = await startPoppApi(POPP_PORT);
     dir = mkdtempSync(join(tmpdir(), 'popp-intake-'));
   });
   afterAll(async () => {
     await bridge?.close();
+    await popp?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -40,9 +71,7 @@ describe('examples/document-intake', () => {
     // A second copy of `passport` in the topic, as after a 503 whose write landed late and Popp's retry.
     await produce(brokers, `${bridge.prefix}document.uploaded`, [{ key: 'conv_cat_a', value: Buffer.from(JSON.stringify(passport)) }]);
 
-    const config = loadConfig({ TOPIC_PREFIX: bridge.prefix });
-    const dbPath = join(dir, 'catalogue.sqlite');
-    const { consumer, catalogue } = await startDocumentIntake({ config, brokers, dbPath, groupId: uniqueGroup('intake'), signals: [] });
+    const { consumer, catalogue } = await startDocumentIntake(settings('catalogue'));
     try {
       await consumer.caughtUp();
       const byConversation = catalogue.byConversation();
@@ -55,7 +84,131 @@ describe('examples/document-intake', () => {
         ['att_permit', 'permit-v2.pdf', 2],
       ]);
       expect(consumer.stats()).toMatchObject({ handled: 4, duplicates: 1, deadLettered: 0 });
+      // Each document was checked with Popp: its URL and its document type inline, with the service's API key headers.
+      const resumeCall = popp.calls.find(
+        (call) => call.body.documentUrl === 'https://documents.example.com/org_xyz789/conv_cat_a/att_resume',
+      );
+      expect(resumeCall?.body).toEqual({
+        documentUrl: 'https://documents.example.com/org_xyz789/conv_cat_a/att_resume',
+        documentType: { name: 'Any', validation: ['CHECK_NAME_MATCH'] },
+      });
+      expect(resumeCall?.headers).toMatchObject({ 'x-api-key': popp.apiKey, 'x-organization-id': popp.organizationId });
     } finally {
+      await consumer.stop();
+      catalogue.close();
+    }
+  });
+
+  it('ingests only the documents Popp passed and keeps the others apart with their validation errors', async () => {
+    const errors = [{ code: 'CHECK_NAME_MATCH', message: "the name on the document is not the candidate's" }, 'document expired'];
+    popp.plan('att_valid', passed());
+    popp.plan('att_invalid', failed(errors));
+    await post([
+      upload('conv_check_a', 'att_valid', { classifiedDocumentType: 'passport' }),
+      upload('conv_check_a', 'att_invalid', { classifiedDocumentType: 'passport' }),
+      upload('conv_check_b', 'att_unconfigured', { classifiedDocumentType: 'selfie' }),
+    ]);
+    // No `*` document type: a document of a type the service has no definition for is kept out without asking Popp.
+    const { consumer, catalogue } = await startDocumentIntake(
+      settings('checks', {
+        documents: { documentUrlTemplate, documentTypes: { passport: { name: 'Passport', validation: ['CHECK_NAME_MATCH'] } } },
+      }),
+    );
+    try {
+      await consumer.caughtUp();
+      expect(
+        catalogue
+          .byConversation()
+          .get('conv_check_a')
+          ?.map((d) => d.attachmentId),
+      ).toEqual(['att_valid']);
+      expect(catalogue.byConversation().has('conv_check_b')).toBe(false);
+      const rejected = catalogue.rejected().filter((d) => d.conversationId.startsWith('conv_check_'));
+      expect(rejected.map((d) => [d.attachmentId, d.documentType, d.validationErrors])).toEqual([
+        ['att_invalid', 'passport', errors],
+        ['att_unconfigured', 'selfie', [{ code: 'NO_DOCUMENT_TYPE', message: 'no document type configured for selfie' }]],
+      ]);
+      expect(popp.callsFor('att_unconfigured')).toBe(0);
+      expect(consumer.stats().deadLettered).toBe(0);
+    } finally {
+      await consumer.stop();
+      catalogue.close();
+    }
+  });
+
+  it('asks Popp again after a 500 or a 429 and ingests the document from the answer that came', async () => {
+    popp.plan('att_after_500', { status: 500, body: { message: 'internal error' } }, passed());
+    popp.plan('att_after_429', { status: 429, headers: { 'retry-after': '0' } }, passed());
+    await post([upload('conv_flaky', 'att_after_500'), upload('conv_flaky', 'att_after_429')]);
+    const { consumer, catalogue } = await startDocumentIntake(settings('flaky'));
+    try {
+      await consumer.caughtUp();
+      expect(
+        catalogue
+          .byConversation()
+          .get('conv_flaky')
+          ?.map((d) => [d.attachmentId, d.uploads]),
+      ).toEqual([
+        ['att_after_429', 1],
+        ['att_after_500', 1],
+      ]);
+      expect(popp.callsFor('att_after_500')).toBe(2);
+      expect(popp.callsFor('att_after_429')).toBe(2);
+      // The client's own retries were enough: the SDK never had to retry or dead-letter the event.
+      expect(consumer.stats()).toMatchObject({ retries: 0, deadLettered: 0 });
+    } finally {
+      await consumer.stop();
+      catalogue.close();
+    }
+  });
+
+  it('keeps retrying a document while Popp is down and ingests it once Popp is back', async () => {
+    await popp.down();
+    const { consumer, catalogue } = await startDocumentIntake(
+      settings('outage', { retry: { attempts: 1_000, initialDelayMs: 50, maxDelayMs: 200 } }),
+    );
+    try {
+      await post([upload('conv_outage', 'att_during_outage')]);
+      await eventually(
+        () => consumer.stats().retries >= 3,
+        20_000,
+        () => JSON.stringify(consumer.stats()),
+      );
+      expect(catalogue.byConversation().has('conv_outage')).toBe(false);
+      await popp.up();
+      await consumer.caughtUp();
+      expect(
+        catalogue
+          .byConversation()
+          .get('conv_outage')
+          ?.map((d) => d.attachmentId),
+      ).toEqual(['att_during_outage']);
+      expect(consumer.stats().deadLettered).toBe(0);
+    } finally {
+      await popp.up().catch(() => {}); // already up unless the test failed before
+      await consumer.stop();
+      catalogue.close();
+    }
+  });
+
+  it('dead-letters a document Popp gives no verdict for after every retry, and ingests nothing of it', async () => {
+    await popp.down();
+    const { consumer, catalogue } = await startDocumentIntake(settings('dead-letter'));
+    try {
+      const lost = upload('conv_no_verdict', 'att_no_verdict');
+      await post([lost]);
+      await consumer.caughtUp();
+      const { deadLettered } = consumer.stats();
+      expect(deadLettered).toBeGreaterThan(0);
+      const letters = await readRecords(brokers, [consumer.deadLetterTopic], deadLettered, { settleMs: 0 });
+      const letter = letters.find((record) => record.headers['event-id'] === lost.eventId);
+      expect(letter?.headers).toMatchObject({ 'dead-letter-reason': 'handler-failed', 'dead-letter-attempts': '3' });
+      expect(letter?.headers['dead-letter-detail']).toMatch(/^PoppApiError: processDocument: Popp unreachable/);
+      expect(JSON.parse(letter?.value.toString('utf8') ?? '{}')).toEqual(lost); // the event as published, for a replay
+      expect(catalogue.byConversation().has('conv_no_verdict')).toBe(false);
+      expect(catalogue.rejected().some((d) => d.conversationId === 'conv_no_verdict')).toBe(false);
+    } finally {
+      await popp.up();
       await consumer.stop();
       catalogue.close();
     }
@@ -68,6 +221,11 @@ describe('examples/document-intake', () => {
       TOPIC_PREFIX: bridge.prefix,
       DOCUMENT_INTAKE_DB: dbPath,
       DOCUMENT_INTAKE_GROUP: uniqueGroup('restarts'),
+      POPP_API_URL: popp.url,
+      POPP_PROCESS_DOCUMENT_PATH: popp.path,
+      POPP_API_KEY: popp.apiKey,
+      POPP_ORGANIZATION_ID: popp.organizationId,
+      POPP_DOCUMENT_URL_TEMPLATE: documentUrlTemplate,
     };
     // Every event of this test is a new attachment: one catalogue row each (the first test's events share the topic).
     const applied = () => countRows(dbPath, "SELECT count(*) FROM documents WHERE conversation_id LIKE 'conv_kill_%'");
@@ -134,5 +292,6 @@ describe('examples/document-intake', () => {
     // A clean stop committed everything it applied: the next run repeats nothing.
     expect(await sigterm(last)).toMatchObject({ handled: 400 - appliedAtStop, duplicates: 0 });
     expect(countRows(dbPath, "SELECT count(*) FROM documents WHERE uploads <> 1 AND conversation_id LIKE 'conv_kill_%'")).toBe(0);
-  });
+    // Four service starts, a dead member's session to wait out, and a call to Popp per event: more than the default minute on a busy machine.
+  }, 180_000);
 });

@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openScheduleDb } from '../../examples/interview-schedule/db.js';
 import type { Interview } from '../../examples/interview-schedule/projection.js';
 import { rebuildSchedule, type ScheduleSettings, startSchedule } from '../../examples/interview-schedule/service.js';
-import { loadConfig } from '../../src/config.js';
 import { startTestBridge, type TestBridge } from '../support/bridge.js';
 import { produce, uniqueGroup } from '../support/consumer.js';
 import { bookingEvent, eventOf, minute } from '../support/examples.js';
@@ -39,8 +38,13 @@ describe('examples/interview-schedule', () => {
   beforeAll(async () => {
     bridge = await startTestBridge(brokers, uniquePrefix('schedule'));
     dir = mkdtempSync(join(tmpdir(), 'popp-schedule-'));
-    const config = loadConfig({ TOPIC_PREFIX: bridge.prefix });
-    settings = { config, brokers, dbPath: join(dir, 'schedule.sqlite'), baseGroup: uniqueGroup('schedule'), signals: [] };
+    settings = {
+      kafka: { brokers },
+      topics: { prefix: bridge.prefix },
+      dbPath: join(dir, 'schedule.sqlite'),
+      baseGroup: uniqueGroup('schedule'),
+      signals: [],
+    };
   });
   afterAll(async () => {
     await bridge?.close();

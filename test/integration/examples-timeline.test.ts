@@ -5,7 +5,6 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openTimelineDb } from '../../examples/conversation-timeline/db.js';
 import { rebuildTimeline, startTimeline, type TimelineSettings } from '../../examples/conversation-timeline/service.js';
-import { loadConfig } from '../../src/config.js';
 import { startTestBridge, type TestBridge } from '../support/bridge.js';
 import { produce, uniqueGroup } from '../support/consumer.js';
 import { conversation } from '../support/events.js';
@@ -47,8 +46,13 @@ describe('examples/conversation-timeline', () => {
     // Unknown types reach the log too: the projection must pass over them.
     bridge = await startTestBridge(brokers, uniquePrefix('timeline'), { UNKNOWN_EVENT_POLICY: 'publish' });
     dir = mkdtempSync(join(tmpdir(), 'popp-timeline-'));
-    const config = loadConfig({ TOPIC_PREFIX: bridge.prefix });
-    settings = { config, brokers, dbPath: join(dir, 'timeline.sqlite'), baseGroup: uniqueGroup('timeline'), signals: [] };
+    settings = {
+      kafka: { brokers },
+      topics: { prefix: bridge.prefix },
+      dbPath: join(dir, 'timeline.sqlite'),
+      baseGroup: uniqueGroup('timeline'),
+      signals: [],
+    };
   });
   afterAll(async () => {
     await bridge?.close();
@@ -175,10 +179,9 @@ describe('examples/conversation-timeline, the whole lifecycle', () => {
     ];
     for (const event of events) expect((await bridge.post(event)).status).toBe(200);
 
-    const config = loadConfig({ TOPIC_PREFIX: bridge.prefix });
     const settings: TimelineSettings = {
-      config,
-      brokers,
+      kafka: { brokers },
+      topics: { prefix: bridge.prefix },
       dbPath: join(dir, 'timeline.sqlite'),
       baseGroup: uniqueGroup('lifecycle'),
       signals: [],

@@ -10,9 +10,6 @@ import { projectRoot } from '../../src/paths.js';
 const ARRIVING = new Set([
   'docs/guides/connecting-to-kafka.md',
   'docs/guides/replicated-kafka.md',
-  'docs/guides/replay-protection.md',
-  'docs/guides/sdk-install.md',
-  'docs/guides/document-checks.md',
 ]);
 
 function markdownUnder(folder: string): string[] {

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
+import { EXIT_CONFIG, KafkaSetupError } from '../errors.js';
 import { devstackHome, schemasDir } from '../paths.js';
 import { WEBHOOK_PATH } from '../webhook/route.js';
 
@@ -58,7 +59,12 @@ export async function main(argv: string[], print: (line: string) => void = conso
   } catch (error) {
     if (error instanceof ConfigError) {
       print(`configuration error: ${error.message}`);
-      return 78;
+      return EXIT_CONFIG;
+    }
+    // Kafka refused a setting (credentials, a certificate): as much a configuration error, and as final.
+    if (error instanceof KafkaSetupError) {
+      print(`error: ${error.message}`);
+      return EXIT_CONFIG;
     }
     print(`error: ${(error as Error).message}`);
     return 1;

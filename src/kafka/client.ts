@@ -12,6 +12,7 @@ import {
 } from 'kafkajs';
 import { type EncodersInstalled, installKafkajsEncoders } from './kafkajs-encoders.js';
 import { createPartitionFetcher, type PartitionFetcher } from './partition-fetch.js';
+import { oauthBearerMechanism } from './oauthbearer.js';
 import { javaCompatiblePartitioner } from './partitioner.js';
 import { kafkaSetupError } from './setup-errors.js';
 import { createTopicEnsurer, type TopicEnsurer, type TopicSettings } from './topics.js';
@@ -139,7 +140,7 @@ function clientConfig(options: KafkaClientOptions): KafkaConfig {
       options.log?.(logLevelOf(entry.level, extra), `kafkajs ${entry.namespace}: ${message}`, redact(extra));
     },
   };
-  if (options.sasl) config.sasl = { ...options.sasl };
+  if (options.sasl) config.sasl = options.sasl.mechanism === 'oauthbearer' ? oauthBearerMechanism(options.sasl) : { ...options.sasl };
   return config;
 }
 

@@ -47,10 +47,17 @@ export function kafkaSetupError(error: unknown): KafkaSetupError | undefined {
 
   const unsupported = said(/mechanism is not supported by the server/) ?? (hasType(chain, 'UNSUPPORTED_SASL_MECHANISM') ? 'unsupported' : undefined);
   if (unsupported) {
-    const mechanism = /SASL (\S+) mechanism/.exec(unsupported)?.[1] ?? 'this mechanism';
+    const mechanism = /SASL (\S+) mechanism/.exec(unsupported)?.[1] ?? 'the SASL mechanism asked for';
     return new KafkaSetupError(
       'KAFKA_SASL_MECHANISM',
-      `the broker does not offer SASL ${mechanism} on this listener; use a mechanism it enables (sasl.enabled.mechanisms) or the listener meant for it`,
+      `the broker does not offer ${mechanism} on this listener; use a mechanism it enables (sasl.enabled.mechanisms) or the listener meant for it`,
+      cause,
+    );
+  }
+  if (hasType(chain, 'ILLEGAL_SASL_STATE')) {
+    return new KafkaSetupError(
+      'KAFKA_SASL_MECHANISM',
+      'this listener takes no SASL (the broker answered ILLEGAL_SASL_STATE): unset KAFKA_SASL_MECHANISM, or use the SASL listener',
       cause,
     );
   }
@@ -97,7 +104,7 @@ export function kafkaSetupError(error: unknown): KafkaSetupError | undefined {
   }
   return new KafkaSetupError(
     'KAFKA_SSL_CERT_FILE',
-    `the broker refused the client certificate (${code}): it must be signed by a CA the broker trusts, and be valid`,
+    `the broker refused the client certificate, or requires one (${code}): set KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE to a certificate signed by a CA the broker trusts`,
     cause,
   );
 }

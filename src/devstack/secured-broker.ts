@@ -123,10 +123,14 @@ export function createSecuredBroker(options: SecuredBrokerOptions): SecuredBroke
   return {
     listeners,
     get tls(): TlsFiles {
-      if (!tls) throw new Error('the secured broker has not been started yet: its certificates are made on start');
+      if (!tls) throw new Error('the secured broker has not been started yet: its certificates are made by start()');
       return tls;
     },
-    start: async () => ({ reused: (await service.start()).reused }),
+    start: async () => {
+      // A broker found running keeps its certificates: they are known before the start returns, either way.
+      await tlsFiles();
+      return { reused: (await service.start()).reused };
+    },
     stop: () => service.stop(),
     status: () => service.status(),
   };

@@ -137,7 +137,7 @@ function clientConfig(options: KafkaClientOptions): KafkaConfig {
     logLevel: logLevel.WARN,
     logCreator: () => (entry: LogEntry) => {
       const { message, ...extra } = entry.log;
-      options.log?.(logLevelOf(entry.level, extra), `kafkajs ${entry.namespace}: ${message}`, redact(extra));
+      options.log?.(logLevelOf(entry.level, extra, message), `kafkajs ${entry.namespace}: ${message}`, redact(extra));
     },
   };
   if (options.sasl) config.sasl = options.sasl.mechanism === 'oauthbearer' ? oauthBearerMechanism(options.sasl) : { ...options.sasl };
@@ -159,9 +159,13 @@ const TRANSIENT_ANSWERS = new Set([
   'This is not the correct coordinator for this group',
 ]);
 
+const REFUSAL = /authentication failed|mechanism is not supported|does not support the requested SASL mechanism|SASL state|certificate|TLSV1_ALERT|SSLV3_ALERT/i;
+
 /** Our level for a kafkajs log entry: an expected transient is debug, not an error. */
-export function logLevelOf(level: logLevel, extra: Record<string, unknown>): 'error' | 'warn' | 'info' | 'debug' {
+export function logLevelOf(level: logLevel, extra: Record<string, unknown>, message = ''): 'error' | 'warn' | 'info' | 'debug' {
   if (typeof extra.error === 'string' && TRANSIENT_ANSWERS.has(extra.error)) return 'debug';
+  // A refusal of our settings ends in one line of our own that names the setting and quotes kafkajs: its own lines repeat it.
+  if (REFUSAL.test(message) || (typeof extra.error === 'string' && REFUSAL.test(extra.error))) return 'debug';
   if (level === logLevel.ERROR) return 'error';
   if (level === logLevel.WARN) return 'warn';
   if (level === logLevel.INFO) return 'info';

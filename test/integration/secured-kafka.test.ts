@@ -1,4 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { createServer, type Server } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
@@ -147,5 +149,66 @@ describe('SASL mechanisms, each publishing through the bridge', () => {
 
   it('holds one record per mechanism on the type topic', async () => {
     expect(await recordCount([broker.listeners.plaintext], [`${prefix}document.uploaded`])).toBe(mechanisms.length);
+  });
+});
+
+/**
+ * Apicurio serves plain HTTP; a real Node https server in front of it, with
+ * the devstack CA's certificate and client certificates required, is the TLS
+ * endpoint a production registry would be.
+ */
+describe('the schema registry over TLS with a client certificate', () => {
+  const registryUrl = inject('schemaRegistryUrl');
+  const prefix = uniquePrefix('secured-registry');
+  let proxy: Server;
+  let httpsUrl: string;
+  const registryTls = () => ({
+    SCHEMA_REGISTRY_URL: httpsUrl,
+    SCHEMA_REGISTRY_SSL_CA_FILE: broker.tls.ca,
+    SCHEMA_REGISTRY_SSL_CERT_FILE: broker.tls.clientCert,
+    SCHEMA_REGISTRY_SSL_KEY_FILE: broker.tls.clientKey,
+  });
+
+  beforeAll(async () => {
+    const target = new URL(registryUrl);
+    const keystore = readFileSync(broker.tls.brokerKeystore);
+    const options = { key: keystore, cert: keystore, ca: readFileSync(broker.tls.ca), requestCert: true, rejectUnauthorized: true };
+    proxy = createServer(options, (request, response) => {
+      const upstream = httpRequest(
+        { host: target.hostname, port: target.port, path: request.url, method: request.method, headers: { ...request.headers, host: target.host } },
+        (answer) => {
+          response.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(response);
+        },
+      );
+      upstream.on('error', () => response.writeHead(502).end());
+      request.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => proxy.listen(41040, '127.0.0.1', resolve));
+    httpsUrl = `https://127.0.0.1:41040${target.pathname}`;
+  });
+  afterAll(async () => {
+    proxy.closeAllConnections();
+    await new Promise((resolve) => proxy.close(resolve));
+  });
+
+  it('registers the schemas and writes the wire format through the https registry', async () => {
+    const bridge = await startTestBridge([broker.listeners.saslSsl], prefix, { ...saslSslEnv(broker), ...registryTls() });
+    try {
+      const event = documentUploaded();
+      expect((await bridge.post(event)).status).toBe(200);
+      const [record] = await readRecords([broker.listeners.plaintext], [`${prefix}document.uploaded`], 1);
+      expect(record?.value[0]).toBe(0);
+      expect(JSON.parse(record?.value.subarray(5).toString('utf8') ?? '{}')).toEqual(event);
+    } finally {
+      await bridge.close();
+    }
+  });
+
+  it('stops start-up naming SCHEMA_REGISTRY_SSL_CA_FILE when the registry certificate is not trusted', async () => {
+    const { SCHEMA_REGISTRY_SSL_CA_FILE: _ca, ...withoutCa } = registryTls();
+    await expect(startTestBridge([broker.listeners.saslSsl], prefix, { ...saslSslEnv(broker), ...withoutCa })).rejects.toThrow(
+      /^SCHEMA_REGISTRY_SSL_CA_FILE: the registry's certificate is not trusted/,
+    );
   });
 });

@@ -47,10 +47,19 @@ export const VARIABLES = {
     kind: 'text',
     help: "a PEM file of the CA(s) that signed the brokers' certificates (a private CA); replaces Node's bundled CAs; read at start-up",
   },
-  KAFKA_SSL_CA_PEM: { kind: 'text', help: 'the same CA bundle as PEM text (from a secret store); with `KAFKA_SSL_CA_FILE`, both are trusted' },
-  KAFKA_SSL_CERT_FILE: { kind: 'text', help: 'a PEM client certificate (chain) for mutual TLS, with `KAFKA_SSL_KEY_FILE`; read at start-up' },
+  KAFKA_SSL_CA_PEM: {
+    kind: 'text',
+    help: 'the same CA bundle as PEM text (from a secret store); with `KAFKA_SSL_CA_FILE`, both are trusted',
+  },
+  KAFKA_SSL_CERT_FILE: {
+    kind: 'text',
+    help: 'a PEM client certificate (chain) for mutual TLS, with `KAFKA_SSL_KEY_FILE`; read at start-up',
+  },
   KAFKA_SSL_CERT_PEM: { kind: 'text', help: 'the client certificate as PEM text, instead of `KAFKA_SSL_CERT_FILE`' },
-  KAFKA_SSL_KEY_FILE: { kind: 'text', help: "a PEM private key of the client certificate (PKCS#8 or the key's own format, encrypted or not)" },
+  KAFKA_SSL_KEY_FILE: {
+    kind: 'text',
+    help: "a PEM private key of the client certificate (PKCS#8 or the key's own format, encrypted or not)",
+  },
   KAFKA_SSL_KEY_PEM: secretText('the private key as PEM text, instead of `KAFKA_SSL_KEY_FILE`'),
   KAFKA_SSL_KEY_PASSPHRASE: secretText('the passphrase of an encrypted private key'),
   KAFKA_SSL_SERVERNAME: {
@@ -60,7 +69,7 @@ export const VARIABLES = {
   KAFKA_SSL_REJECT_UNAUTHORIZED: {
     kind: 'bool',
     default: true,
-    help: "`false` accepts any broker certificate: development only, logged as a warning at every start",
+    help: '`false` accepts any broker certificate: development only, logged as a warning at every start',
   },
   KAFKA_SASL_MECHANISM: {
     kind: 'enum',

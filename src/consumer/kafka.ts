@@ -1,6 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { headerStrings } from '../contract/record.js';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createKafka, isKafkaUnreachable, type KafkaClientOptions, type TopicSettings } from '../kafka/client.js';
 import type { RecordBatch } from './batch.js';
 import { waitUntilCaughtUp } from './catch-up.js';

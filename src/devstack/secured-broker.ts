@@ -107,7 +107,14 @@ export function createSecuredBroker(options: SecuredBrokerOptions): SecuredBroke
       const files = await tlsFiles();
       await writeFile(
         paths.props,
-        renderServerProperties({ host, port: basePort, controllerPort, dataDir: paths.data, listeners: listenerList, extra: securitySettings(files) }),
+        renderServerProperties({
+          host,
+          port: basePort,
+          controllerPort,
+          dataDir: paths.data,
+          listeners: listenerList,
+          extra: securitySettings(files),
+        }),
       );
       await writeFile(paths.log4j, renderLog4j());
       const scram = [SECURED_USERS.scram512, SECURED_USERS.scram256].flatMap((user) => [
@@ -116,7 +123,11 @@ export function createSecuredBroker(options: SecuredBrokerOptions): SecuredBroke
       ]);
       await formatOnce(paths, java, libs, log, scram);
       const jvm = ['-Xms128m', '-Xmx512m', '-XX:+UseG1GC', '-Djava.awt.headless=true'];
-      return { command: java, args: brokerArgs(paths, libs, jvm), banner: `starting secured Kafka ${version} on ${listeners.saslSsl} and others` };
+      return {
+        command: java,
+        args: brokerArgs(paths, libs, jvm),
+        banner: `starting secured Kafka ${version} on ${listeners.saslSsl} and others`,
+      };
     },
   });
 

@@ -62,20 +62,60 @@ export async function ensureTlsMaterial(dir: string, log: (line: string) => void
   const newKey = (name: string) => openssl('genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', at(name));
 
   await newKey('ca.key');
-  await openssl('req', '-x509', '-new', '-key', at('ca.key'), '-out', files.ca, '-days', DAYS, '-subj', '/CN=popp-bridge devstack CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+  await openssl(
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    at('ca.key'),
+    '-out',
+    files.ca,
+    '-days',
+    DAYS,
+    '-subj',
+    '/CN=popp-bridge devstack CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  );
 
   const signed = async (name: string, subject: string, extensions: string) => {
     await newKey(`${name}.key`);
     await openssl('req', '-new', '-key', at(`${name}.key`), '-out', at(`${name}.csr`), '-subj', subject);
     await writeFile(at(`${name}.ext`), extensions);
-    await openssl('x509', '-req', '-in', at(`${name}.csr`), '-CA', files.ca, '-CAkey', at('ca.key'), '-CAcreateserial',
-      '-out', at(`${name}.pem`), '-days', DAYS, '-extfile', at(`${name}.ext`));
+    await openssl(
+      'x509',
+      '-req',
+      '-in',
+      at(`${name}.csr`),
+      '-CA',
+      files.ca,
+      '-CAkey',
+      at('ca.key'),
+      '-CAcreateserial',
+      '-out',
+      at(`${name}.pem`),
+      '-days',
+      DAYS,
+      '-extfile',
+      at(`${name}.ext`),
+    );
   };
   await signed('broker', '/CN=localhost', 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n');
   await signed('client', '/CN=popp-bridge', 'extendedKeyUsage=clientAuth\n');
-  await openssl('pkcs8', '-topk8', '-in', files.clientKey, '-out', files.clientKeyEncrypted, '-v2', 'aes-256-cbc',
-    '-passout', `pass:${files.clientKeyPassphrase}`);
+  await openssl(
+    'pkcs8',
+    '-topk8',
+    '-in',
+    files.clientKey,
+    '-out',
+    files.clientKeyEncrypted,
+    '-v2',
+    'aes-256-cbc',
+    '-passout',
+    `pass:${files.clientKeyPassphrase}`,
+  );
   await newKey('stranger.key.tmp');
   await openssl('req', '-x509', '-new', '-key', at('stranger.key.tmp'), '-out', files.strangerCert, '-days', DAYS, '-subj', '/CN=stranger');
   const keystore = [await readFile(at('broker.key'), 'utf8'), await readFile(at('broker.pem'), 'utf8'), await readFile(files.ca, 'utf8')];

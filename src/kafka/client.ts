@@ -11,8 +11,8 @@ import {
   type SASLOptions,
 } from 'kafkajs';
 import { type EncodersInstalled, installKafkajsEncoders } from './kafkajs-encoders.js';
-import { createPartitionFetcher, type PartitionFetcher } from './partition-fetch.js';
 import { oauthBearerMechanism } from './oauthbearer.js';
+import { createPartitionFetcher, type PartitionFetcher } from './partition-fetch.js';
 import { javaCompatiblePartitioner } from './partitioner.js';
 import { kafkaSetupError } from './setup-errors.js';
 import { createTopicEnsurer, type TopicEnsurer, type TopicSettings } from './topics.js';
@@ -112,7 +112,7 @@ function warnIfUnverified(options: KafkaClientOptions): void {
   warnedUnverified = true;
   options.log?.(
     'warn',
-    "TLS VERIFICATION IS OFF (KAFKA_SSL_REJECT_UNAUTHORIZED=false): any server can pose as the brokers and read every event; development only, set KAFKA_SSL_CA_FILE instead",
+    'TLS VERIFICATION IS OFF (KAFKA_SSL_REJECT_UNAUTHORIZED=false): any server can pose as the brokers and read every event; development only, set KAFKA_SSL_CA_FILE instead',
     {},
   );
 }
@@ -159,7 +159,8 @@ const TRANSIENT_ANSWERS = new Set([
   'This is not the correct coordinator for this group',
 ]);
 
-const REFUSAL = /authentication failed|mechanism is not supported|does not support the requested SASL mechanism|SASL state|certificate|TLSV1_ALERT|SSLV3_ALERT/i;
+const REFUSAL =
+  /authentication failed|mechanism is not supported|does not support the requested SASL mechanism|SASL state|certificate|TLSV1_ALERT|SSLV3_ALERT/i;
 
 /** Our level for a kafkajs log entry: an expected transient is debug, not an error. */
 export function logLevelOf(level: logLevel, extra: Record<string, unknown>, message = ''): 'error' | 'warn' | 'info' | 'debug' {

@@ -26,9 +26,7 @@ export function oauthBearerMechanism(sasl: Extract<SASLOptions, { mechanism: 'oa
         });
         if (answer && answer.length > 0) {
           const refusal = answer.toString('utf8').replace(/\s+/g, ' ').slice(0, 200);
-          throw new SaslAuthenticationError(
-            `SASL OAUTHBEARER authentication failed: ${refusal} (broker ${host}:${port})`,
-          );
+          throw new SaslAuthenticationError(`SASL OAUTHBEARER authentication failed: ${refusal} (broker ${host}:${port})`);
         }
       },
     }),

@@ -45,7 +45,8 @@ export function kafkaSetupError(error: unknown): KafkaSetupError | undefined {
   const said = (pattern: RegExp) => messages.find((message) => pattern.test(message));
   const cause = { cause: error };
 
-  const unsupported = said(/mechanism is not supported by the server/) ?? (hasType(chain, 'UNSUPPORTED_SASL_MECHANISM') ? 'unsupported' : undefined);
+  const unsupported =
+    said(/mechanism is not supported by the server/) ?? (hasType(chain, 'UNSUPPORTED_SASL_MECHANISM') ? 'unsupported' : undefined);
   if (unsupported) {
     const mechanism = /SASL (\S+) mechanism/.exec(unsupported)?.[1] ?? 'the SASL mechanism asked for';
     return new KafkaSetupError(
@@ -63,7 +64,11 @@ export function kafkaSetupError(error: unknown): KafkaSetupError | undefined {
   }
   const refusedToken = said(/SASL OAUTHBEARER authentication failed/);
   if (refusedToken) {
-    return new KafkaSetupError('KAFKA_SASL_OAUTHBEARER_TOKEN_FILE or _COMMAND', `the broker refused the token (${detail(refusedToken)})`, cause);
+    return new KafkaSetupError(
+      'KAFKA_SASL_OAUTHBEARER_TOKEN_FILE or _COMMAND',
+      `the broker refused the token (${detail(refusedToken)})`,
+      cause,
+    );
   }
   const refused = chain.some((link) => link.name === 'KafkaJSSASLAuthenticationError') || hasType(chain, 'SASL_AUTHENTICATION_FAILED');
   if (refused) {
@@ -74,9 +79,15 @@ export function kafkaSetupError(error: unknown): KafkaSetupError | undefined {
     );
   }
   const missingCommand = said(/^KAFKA_SASL_OAUTHBEARER_TOKEN_COMMAND: exited with 12[67]/);
-  if (missingCommand) return new KafkaSetupError('KAFKA_SASL_OAUTHBEARER_TOKEN_COMMAND', missingCommand.slice(missingCommand.indexOf(':') + 2), cause);
+  if (missingCommand)
+    return new KafkaSetupError('KAFKA_SASL_OAUTHBEARER_TOKEN_COMMAND', missingCommand.slice(missingCommand.indexOf(':') + 2), cause);
 
-  const code = [...codes].find((c) => UNTRUSTED.has(c) || CLIENT_CERT_REFUSED.has(c) || /^(ERR_TLS_CERT_ALTNAME_INVALID|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED)$/.test(c));
+  const code = [...codes].find(
+    (c) =>
+      UNTRUSTED.has(c) ||
+      CLIENT_CERT_REFUSED.has(c) ||
+      /^(ERR_TLS_CERT_ALTNAME_INVALID|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED)$/.test(c),
+  );
   if (!code) return undefined;
   if (UNTRUSTED.has(code)) {
     return new KafkaSetupError(
@@ -93,7 +104,11 @@ export function kafkaSetupError(error: unknown): KafkaSetupError | undefined {
     );
   }
   if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
-    return new KafkaSetupError('KAFKA_BROKERS', `the broker's certificate is out of its validity (${code}): the broker must renew it`, cause);
+    return new KafkaSetupError(
+      'KAFKA_BROKERS',
+      `the broker's certificate is out of its validity (${code}): the broker must renew it`,
+      cause,
+    );
   }
   if (code === 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED') {
     return new KafkaSetupError(
@@ -132,12 +147,18 @@ function detail(message: string): string {
   return line.length > 160 ? `${line.slice(0, 159)}…` : line;
 }
 
-const UNREACHABLE = new Set(['KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound']);
+const UNREACHABLE = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSBrokerNotFound',
+]);
 
 /** No broker answered (down, not resolving yet, a timeout): worth waiting for, unlike a refusal of the settings. */
 export function isKafkaUnreachable(error: unknown): boolean {
   if (kafkaSetupError(error)) return false;
   return links(error).some(
-    (link) => UNREACHABLE.has(String(link.name)) || /Failed to connect to seed broker|Connection (error|timeout)/.test(String(link.message ?? '')),
+    (link) =>
+      UNREACHABLE.has(String(link.name)) || /Failed to connect to seed broker|Connection (error|timeout)/.test(String(link.message ?? '')),
   );
 }

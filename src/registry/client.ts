@@ -35,7 +35,13 @@ export function createRegistryClient(settings: RegistryAccess, retries = 1): Sch
   // The library hands `agent` to every request (mappersmith's http gateway): our CA and client certificate.
   const agent = settings.tls ? new Agent({ ...settings.tls, keepAlive: true }) : undefined;
   return new SchemaRegistry(
-    { host: settings.url, clientId: 'popp-bridge', retry: { retries, maxRetryTimeInSecs: 1 }, ...(auth && { auth }), ...(agent && { agent }) },
+    {
+      host: settings.url,
+      clientId: 'popp-bridge',
+      retry: { retries, maxRetryTimeInSecs: 1 },
+      ...(auth && { auth }),
+      ...(agent && { agent }),
+    },
     jsonSchemaOptions,
   );
 }

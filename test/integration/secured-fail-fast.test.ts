@@ -179,4 +179,3 @@ describe('the consumer SDK and the CLI on refused settings', () => {
     expect(output).toMatch(/^error: KAFKA_SASL_PASSWORD: the broker refused the credentials/m);
   });
 });
-

@@ -77,7 +77,11 @@ describe.each(securities)('the bridge on a secured broker over $name', ({ name, 
       kafka: connectionFromConfig(settings(), [listener()]).kafka,
     });
     try {
-      await eventually(() => seen.includes(published.eventId), 30_000, () => `seen ${seen.join(',')}`);
+      await eventually(
+        () => seen.includes(published.eventId),
+        30_000,
+        () => `seen ${seen.join(',')}`,
+      );
     } finally {
       await consumer.stop();
     }
@@ -98,9 +102,17 @@ describe.each(securities)('the bridge on a secured broker over $name', ({ name, 
   });
 
   it('replays a dead letter that now passes, over the same settings', async () => {
-    writeFileSync(join(schemas, 'events', 'INTERVIEW_SCHEDULED.json'), JSON.stringify(newEventSchema('INTERVIEW_SCHEDULED', 'InterviewScheduled')));
+    writeFileSync(
+      join(schemas, 'events', 'INTERVIEW_SCHEDULED.json'),
+      JSON.stringify(newEventSchema('INTERVIEW_SCHEDULED', 'InterviewScheduled')),
+    );
     const lines: string[] = [];
-    const summary = await replayDeadLettersCommand({ config: settings(), brokers: [listener()], schemasDir: schemas, print: (line) => lines.push(line) });
+    const summary = await replayDeadLettersCommand({
+      config: settings(),
+      brokers: [listener()],
+      schemasDir: schemas,
+      print: (line) => lines.push(line),
+    });
     expect(summary).toMatchObject({ deadLetters: 1, published: 1 });
     const [record] = await readRecords(plaintext(), [`${prefix}interview.scheduled`], 1);
     expect(record?.headers['event-id']).toBe(deadLettered.eventId);
@@ -112,7 +124,11 @@ describe('SASL mechanisms, each publishing through the bridge', () => {
   const tokenFile = join(copySchemas(), '..', 'token');
   const mechanisms = [
     { name: 'PLAIN over SASL_SSL', listener: () => broker.listeners.saslSsl, env: () => saslSslEnv(broker, SECURED_USERS.plain) },
-    { name: 'SCRAM-SHA-256 over SASL_SSL', listener: () => broker.listeners.saslSsl, env: () => saslSslEnv(broker, SECURED_USERS.scram256) },
+    {
+      name: 'SCRAM-SHA-256 over SASL_SSL',
+      listener: () => broker.listeners.saslSsl,
+      env: () => saslSslEnv(broker, SECURED_USERS.scram256),
+    },
     { name: 'SCRAM-SHA-512 over SASL_PLAINTEXT', listener: () => broker.listeners.saslPlaintext, env: () => user(SECURED_USERS.scram512) },
     { name: 'SCRAM-SHA-256 over SASL_PLAINTEXT', listener: () => broker.listeners.saslPlaintext, env: () => user(SECURED_USERS.scram256) },
     { name: 'PLAIN over SASL_PLAINTEXT', listener: () => broker.listeners.saslPlaintext, env: () => user(SECURED_USERS.plain) },
@@ -175,7 +191,13 @@ describe('the schema registry over TLS with a client certificate', () => {
     const options = { key: keystore, cert: keystore, ca: readFileSync(broker.tls.ca), requestCert: true, rejectUnauthorized: true };
     proxy = createServer(options, (request, response) => {
       const upstream = httpRequest(
-        { host: target.hostname, port: target.port, path: request.url, method: request.method, headers: { ...request.headers, host: target.host } },
+        {
+          host: target.hostname,
+          port: target.port,
+          path: request.url,
+          method: request.method,
+          headers: { ...request.headers, host: target.host },
+        },
         (answer) => {
           response.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(response);

@@ -58,7 +58,9 @@ describe('Kafka TLS settings', () => {
   });
 
   it('stop start-up with one line naming the variable for unreadable or wrong material', () => {
-    expect(failure({ KAFKA_SSL_CA_FILE: join(dir, 'missing.pem') })).toBe(`KAFKA_SSL_CA_FILE: cannot read ${join(dir, 'missing.pem')} (ENOENT)`);
+    expect(failure({ KAFKA_SSL_CA_FILE: join(dir, 'missing.pem') })).toBe(
+      `KAFKA_SSL_CA_FILE: cannot read ${join(dir, 'missing.pem')} (ENOENT)`,
+    );
     const notPem = join(dir, 'not.pem');
     writeFileSync(notPem, 'hello');
     expect(failure({ KAFKA_SSL_CA_FILE: notPem })).toMatch(/^KAFKA_SSL_CA_FILE: holds no PEM certificate/);
@@ -70,7 +72,11 @@ describe('Kafka TLS settings', () => {
     expect(failure({ KAFKA_SSL_CERT_FILE: tls.clientCert, KAFKA_SSL_KEY_FILE: tls.clientKeyEncrypted })).toMatch(
       /^KAFKA_SSL_KEY_FILE: the key is encrypted; set KAFKA_SSL_KEY_PASSPHRASE/,
     );
-    const wrong = failure({ KAFKA_SSL_CERT_FILE: tls.clientCert, KAFKA_SSL_KEY_FILE: tls.clientKeyEncrypted, KAFKA_SSL_KEY_PASSPHRASE: 'guess' });
+    const wrong = failure({
+      KAFKA_SSL_CERT_FILE: tls.clientCert,
+      KAFKA_SSL_KEY_FILE: tls.clientKeyEncrypted,
+      KAFKA_SSL_KEY_PASSPHRASE: 'guess',
+    });
     expect(wrong).toMatch(/^KAFKA_SSL_KEY_PASSPHRASE: does not decrypt the key/);
     expect(wrong).not.toContain('guess');
   });
@@ -108,7 +114,9 @@ describe('Kafka SASL settings', () => {
   it('need exactly one token source for OAUTHBEARER, and a token source implies it', () => {
     expect(failure({ KAFKA_SASL_MECHANISM: 'oauthbearer' })).toMatch(/needs KAFKA_SASL_OAUTHBEARER_TOKEN_FILE or/);
     expect(failure({ KAFKA_SASL_OAUTHBEARER_TOKEN_FILE: 'f', KAFKA_SASL_OAUTHBEARER_TOKEN_COMMAND: 'c' })).toMatch(/not both/);
-    expect(failure({ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_OAUTHBEARER_TOKEN_FILE: 'f' })).toMatch(/need KAFKA_SASL_MECHANISM=oauthbearer/);
+    expect(failure({ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_OAUTHBEARER_TOKEN_FILE: 'f' })).toMatch(
+      /need KAFKA_SASL_MECHANISM=oauthbearer/,
+    );
     expect(loadConfig({ KAFKA_SASL_OAUTHBEARER_TOKEN_FILE: 'f' }).kafka.sasl?.mechanism).toBe('oauthbearer');
   });
 
@@ -125,8 +133,8 @@ describe('Kafka SASL settings', () => {
 
   it('run the token command each time kafkajs asks, and name it when it fails, without its output', async () => {
     const counter = join(dir, 'runs');
-    const sasl = loadConfig({ KAFKA_SASL_OAUTHBEARER_TOKEN_COMMAND: `echo x >> ${counter}; printf 'token-%s' "$(wc -l < ${counter})"` }).kafka
-      .sasl as unknown as TokenSasl;
+    const sasl = loadConfig({ KAFKA_SASL_OAUTHBEARER_TOKEN_COMMAND: `echo x >> ${counter}; printf 'token-%s' "$(wc -l < ${counter})"` })
+      .kafka.sasl as unknown as TokenSasl;
     expect((await sasl.oauthBearerProvider()).value).toBe('token-1');
     expect((await sasl.oauthBearerProvider()).value).toBe('token-2');
     const failing = loadConfig({ KAFKA_SASL_OAUTHBEARER_TOKEN_COMMAND: "echo secret-token; echo 'no credentials found' >&2; exit 3" }).kafka

@@ -13,7 +13,8 @@ import { isKafkaUnreachable, kafkaSetupError } from '../../../src/kafka/setup-er
 const saslError = (message: string) => new (KafkaJSSASLAuthenticationError as unknown as new (m: string) => Error)(message);
 const nonRetriable = (message: string) => new (KafkaJSNonRetriableError as unknown as new (m: string) => Error)(message);
 const protocolError = (e: object) => new (KafkaJSProtocolError as unknown as new (e: object) => Error)(e);
-const tlsFailure = (code: string, message = 'tls') => new KafkaJSConnectionError(`Connection error: ${message}`, { broker: 'k:9093', code });
+const tlsFailure = (code: string, message = 'tls') =>
+  new KafkaJSConnectionError(`Connection error: ${message}`, { broker: 'k:9093', code });
 const retried = (error: Error) => new KafkaJSNumberOfRetriesExceeded(error, { retryCount: 2, retryTime: 1000 });
 
 describe('Kafka refusals of the settings', () => {

@@ -211,7 +211,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   }
   if (!consoleParts) logger.info({ admin: `${config.admin.host}:${config.admin.port}` }, 'console off: set CONSOLE_TOKEN to turn it on');
   const url = listeningUrl(app, config.host);
-  if (!kafkaConnected) logger.info({ url }, `listening on ${url} (/readyz says 503 until Kafka answers)`);
+  if (!kafkaConnected) logger.info({ url }, `webhook listener up on ${url}, waiting for Kafka (/readyz says 503 until it answers)`);
 
   try {
     if (!spool) await connected;

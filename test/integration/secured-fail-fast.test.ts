@@ -33,7 +33,7 @@ afterAll(async () => {
 
 /** Spawns `popp-bridge serve` as users run it; resolves with how it ended, or fails if it still runs after the bound. */
 async function serveUntilExit(env: Record<string, string>): Promise<{ code: number | null; lines: string[] }> {
-  const bridge = await spawnBridge({ TOPIC_PREFIX: 'failfast.', ...env });
+  const bridge = await spawnBridge({ TOPIC_PREFIX: 'failfast.', ...env }, 60_000, { early: true });
   running.push(bridge);
   let timer: NodeJS.Timeout | undefined;
   const bound = new Promise<'running'>((resolve) => {
@@ -113,7 +113,7 @@ describe('a bridge whose settings Kafka refuses', () => {
 
 describe('a bridge whose broker is not up yet', () => {
   it('listens, answers /healthz, says on /readyz what it waits for, and keeps retrying visibly', async () => {
-    const bridge = await spawnBridge({ TOPIC_PREFIX: 'failfast.', KAFKA_BROKERS: NOBODY, ...saslSslEnv(broker) });
+    const bridge = await spawnBridge({ TOPIC_PREFIX: 'failfast.', KAFKA_BROKERS: NOBODY, ...saslSslEnv(broker) }, 60_000, { early: true });
     running.push(bridge);
     expect((await fetch(`${bridge.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${bridge.url}/readyz`);

@@ -38,7 +38,8 @@ export function readTlsMaterial(sources: TlsSources, now = new Date()): TlsMater
   const text = (suffix: 'CA' | 'CERT' | 'KEY') => {
     const file = sources[`${suffix}_FILE`];
     const inline = sources[`${suffix}_PEM`];
-    return { file: file ? readPem(name(`${suffix}_FILE`), file) : undefined, inline };
+    // Secret stores and .env files often keep PEM on one line, its line breaks written as `\n`.
+    return { file: file ? readPem(name(`${suffix}_FILE`), file) : undefined, inline: inline?.replace(/\\n/g, '\n') };
   };
   const ca = text('CA');
   const cert = text('CERT');

@@ -37,6 +37,8 @@ describe('Kafka TLS settings', () => {
     const pem = readFileSync(tls.ca, 'utf8');
     const ssl = loadConfig({ KAFKA_SSL_CA_FILE: tls.ca, KAFKA_SSL_CA_PEM: pem }).kafka.ssl;
     expect(ssl).toEqual({ ca: [pem.trim(), pem.trim()] });
+    const oneLine = loadConfig({ KAFKA_SSL_CA_PEM: pem.replace(/\n/g, '\\n') }).kafka.ssl;
+    expect(oneLine).toEqual({ ca: [pem.trim()] });
   });
 
   it('read a client certificate with its key, and an encrypted key with its passphrase', () => {

@@ -12,7 +12,7 @@ import { createCatalogue } from './contract/catalogue.js';
 import type { Dedupe } from './dedupe/dedupe.js';
 import { createDedupeStore } from './dedupe/store.js';
 import { KafkaSetupError } from './errors.js';
-import { kafkaSetupError } from './kafka/client.js';
+import { kafkaSetupError, kafkaWaitHint } from './kafka/client.js';
 import { createReadiness, type Readiness } from './kafka/health.js';
 import { createBatchingPublisher } from './kafka/publisher.js';
 import { createMetrics } from './metrics.js';
@@ -136,8 +136,10 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         // request fails with "Broker not connected": the next try starts afresh.
         await Promise.allSettled([admin.disconnect(), producer.disconnect()]);
         const refused = kafkaSetupError(error);
-        lastFailure = (refused ?? (error as Error)).message;
-        throw refused ?? error;
+        if (refused) throw refused;
+        const hint = kafkaWaitHint(error);
+        lastFailure = `${(error as Error).message}${hint ? ` (${hint})` : ''}`;
+        throw hint ? new Error(lastFailure, { cause: error }) : error;
       }
     },
     {

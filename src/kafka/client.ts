@@ -17,7 +17,7 @@ import { javaCompatiblePartitioner } from './partitioner.js';
 import { kafkaSetupError } from './setup-errors.js';
 import { createTopicEnsurer, type TopicEnsurer, type TopicSettings } from './topics.js';
 
-export { isKafkaUnreachable, kafkaSetupError } from './setup-errors.js';
+export { isKafkaUnreachable, kafkaSetupError, kafkaWaitHint } from './setup-errors.js';
 export type { TopicSettings } from './topics.js';
 
 export interface KafkaClientOptions {

@@ -162,3 +162,20 @@ export function isKafkaUnreachable(error: unknown): boolean {
       UNREACHABLE.has(String(link.name)) || /Failed to connect to seed broker|Connection (error|timeout)/.test(String(link.message ?? '')),
   );
 }
+
+/**
+ * What a failure that is retried may mean, when its words are Node's and not
+ * the user's: a TLS client on a plaintext listener, a name that does not
+ * resolve. Said beside the error while the bridge waits; undefined when the
+ * error speaks for itself.
+ */
+export function kafkaWaitHint(error: unknown): string | undefined {
+  const text = links(error)
+    .map((link) => `${String(link.message ?? '')} ${String(link.code ?? '')}`)
+    .join(' ');
+  if (/before secure TLS connection was established|wrong version number|packet length too long/i.test(text)) {
+    return 'TLS was refused: is this listener plaintext? check KAFKA_BROKERS and the KAFKA_SSL settings';
+  }
+  if (/ENOTFOUND|EAI_AGAIN/.test(text)) return 'the broker name does not resolve (yet): check KAFKA_BROKERS';
+  return undefined;
+}

@@ -7,7 +7,7 @@ import {
 } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { KafkaSetupError } from '../../../src/errors.js';
-import { isKafkaUnreachable, kafkaSetupError } from '../../../src/kafka/setup-errors.js';
+import { isKafkaUnreachable, kafkaSetupError, kafkaWaitHint } from '../../../src/kafka/setup-errors.js';
 
 // kafkajs' typings declare these constructors without arguments; its code takes a message (or a broker error).
 const saslError = (message: string) => new (KafkaJSSASLAuthenticationError as unknown as new (m: string) => Error)(message);
@@ -70,5 +70,15 @@ describe('Kafka refusals of the settings', () => {
     expect(kafkaSetupError(new Error('no such topic: t'))).toBeUndefined();
     expect(isKafkaUnreachable(nonRetriable('no such topic: t'))).toBe(false);
     expect(isKafkaUnreachable(retried(saslError('SASL PLAIN authentication failed')))).toBe(false);
+  });
+
+  it('says what a retried failure may mean when Node words it: TLS on a plaintext listener, a name not resolving', () => {
+    const tlsOnPlaintext = retried(
+      tlsFailure('ECONNRESET', 'Client network socket disconnected before secure TLS connection was established'),
+    );
+    expect(kafkaSetupError(tlsOnPlaintext)).toBeUndefined();
+    expect(kafkaWaitHint(tlsOnPlaintext)).toMatch(/is this listener plaintext\? check KAFKA_BROKERS and the KAFKA_SSL settings/);
+    expect(kafkaWaitHint(tlsFailure('ENOTFOUND', 'getaddrinfo ENOTFOUND kafka'))).toMatch(/does not resolve \(yet\)/);
+    expect(kafkaWaitHint(tlsFailure('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:9092'))).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, createReader, type Env } from './config/declare.js';
+import { kafkaSecurity, registryTls } from './config/kafka.js';
 import { VARIABLES } from './config/variables.js';
 import { defaultDeadLetterTopic, defaultLogTopic } from './contract/topics.js';
 
@@ -26,10 +27,7 @@ export function loadConfig(env: Env = process.env) {
     fail('POPP_WEBHOOK_SECRET or POPP_WEBHOOK_SECRET_FILE is required when NODE_ENV=production');
   }
   if (production && v.KAFKA_BROKERS.length === 0) fail('KAFKA_BROKERS is required when NODE_ENV=production');
-  const mechanism = v.KAFKA_SASL_MECHANISM;
-  if (mechanism && (!v.KAFKA_SASL_USERNAME || !v.KAFKA_SASL_PASSWORD)) {
-    fail('KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required with KAFKA_SASL_MECHANISM');
-  }
+  const security = kafkaSecurity(v, env);
   if (v.DEDUPE_STORE === 'redis' && !v.REDIS_URL) fail('REDIS_URL is required with DEDUPE_STORE=redis');
   // The age window is the dedupe window less the skew: a copy the bridge accepts always arrives while the first is remembered.
   if (v.EVENT_CLOCK_SKEW_SECONDS >= v.DEDUPE_TTL_SECONDS) fail('EVENT_CLOCK_SKEW_SECONDS must be less than DEDUPE_TTL_SECONDS');
@@ -49,8 +47,10 @@ export function loadConfig(env: Env = process.env) {
     kafkaBrokers: v.KAFKA_BROKERS.length > 0 ? v.KAFKA_BROKERS : undefined,
     kafka: {
       clientId: v.KAFKA_CLIENT_ID,
-      ssl: v.KAFKA_SSL,
-      sasl: mechanism ? { mechanism, username: v.KAFKA_SASL_USERNAME ?? '', password: v.KAFKA_SASL_PASSWORD ?? '' } : undefined,
+      /** kafkajs-shaped: `true`, or the CA, client certificate and checks of TLS; `false` for plaintext. */
+      ssl: security.ssl,
+      /** kafkajs-shaped; OAUTHBEARER carries a provider that reads the token file or runs the token command. */
+      sasl: security.sasl,
       fastEncoders: v.KAFKA_FAST_ENCODERS,
     },
     topics: {
@@ -68,6 +68,8 @@ export function loadConfig(env: Env = process.env) {
           url: v.SCHEMA_REGISTRY_URL,
           username: v.SCHEMA_REGISTRY_USERNAME,
           password: v.SCHEMA_REGISTRY_PASSWORD,
+          /** CA and client certificate for an https registry (read at start-up). */
+          tls: registryTls(v),
           compatibility: v.SCHEMA_COMPATIBILITY,
         }
       : undefined,

@@ -24,6 +24,9 @@ export const ERRORS = {
 
 export type ErrorCode = keyof typeof ERRORS;
 
+/** The exit code of a configuration the bridge cannot run with (sysexits' EX_CONFIG): a bad variable, or one Kafka refused. */
+export const EXIT_CONFIG = 78;
+
 /** Seconds a client should wait before retrying a retriable (503) answer. */
 export const RETRY_AFTER_SECONDS = 5;
 
@@ -86,4 +89,21 @@ export function toBridgeError(error: unknown): BridgeError {
   if (statusCode === 415) return new BridgeError('unsupported_media_type', { cause: error });
   if (statusCode !== undefined && statusCode >= 400 && statusCode < 500) return new BridgeError('bad_request', { cause: error });
   return new BridgeError('internal', { cause: error });
+}
+
+/**
+ * Kafka refused the bridge itself: credentials, a certificate, a SASL
+ * mechanism. Waiting will not change it, so start-up ends with this one line,
+ * which begins with the setting to check (see `src/kafka/setup-errors.ts`).
+ */
+export class KafkaSetupError extends Error {
+  override name = 'KafkaSetupError';
+  constructor(
+    /** The variable to check first, e.g. KAFKA_SASL_PASSWORD. */
+    readonly setting: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${setting}: ${message}`, options);
+  }
 }

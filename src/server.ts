@@ -11,7 +11,9 @@ import { createConsoleDeps } from './console/wiring.js';
 import { createCatalogue } from './contract/catalogue.js';
 import type { Dedupe } from './dedupe/dedupe.js';
 import { createDedupeStore } from './dedupe/store.js';
-import { createReadiness } from './kafka/health.js';
+import { KafkaSetupError } from './errors.js';
+import { kafkaSetupError, kafkaWaitHint } from './kafka/client.js';
+import { createReadiness, type Readiness } from './kafka/health.js';
 import { createBatchingPublisher } from './kafka/publisher.js';
 import { createMetrics } from './metrics.js';
 import { schemasDir as defaultSchemasDir } from './paths.js';
@@ -52,9 +54,20 @@ export interface BridgeOptions {
   logger?: Logger;
   /** Bound of records waiting for Kafka before new requests get `overloaded`. */
   maxQueuedRecords?: number;
+  /**
+   * Kafka refused the bridge's settings after `startBridge` returned (with a spool it does not wait for Kafka):
+   * the bridge is already closed when this is called. Before it returns, `startBridge` rejects with the error instead.
+   */
+  onFatal?: (error: KafkaSetupError) => void;
 }
 
-/** Wires the real parts (Kafka, stores, clock) into the app, waits for Kafka and its topics, then listens. */
+/**
+ * Wires the real parts (Kafka, stores, clock) into the app and listens, then
+ * waits for Kafka and its topics (with a spool, at most PUBLISH_TIMEOUT_MS).
+ * While it waits, /healthz answers, /readyz answers 503 with what it waits
+ * for, and webhooks get 503 (or the spool). A refusal of its settings
+ * (docs/guides/connecting-to-kafka.md, Fail fast) closes it and rejects.
+ */
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const { config } = options;
   // Redaction is a second line of defence: nothing logs these on purpose (secrets never reach logs).
@@ -72,8 +85,14 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   ];
 
   const codec = await createValueCodec({ settings: config.schemaRegistry, catalogue, logTopic: config.topics.eventLog, logger });
+  let kafkaConnected = false;
+  let stopConnecting = false;
+  /** What the wait for Kafka last met, for /readyz while it waits. */
+  let lastFailure: string | undefined;
   const publisher = createBatchingPublisher({
     send: async (topicMessages) => {
+      // kafkajs would connect a producer on first send, past our encoders and the topic check.
+      if (!kafkaConnected) throw new Error(`Kafka not connected yet${lastFailure ? `: ${lastFailure}` : ''}`);
       await producer.sendBatch({ topicMessages, acks: -1, timeout: config.publishTimeoutMs });
     },
     timeoutMs: config.publishTimeoutMs,
@@ -81,10 +100,13 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     onBatch: metrics.batch,
   });
   const { dedupe, health: dedupeHealth, close: closeDedupe } = await createDedupeStore(config, { registry: metrics.registry, logger });
-  const kafkaReadiness = createReadiness({ admin, topics: () => bridgeTopics, timeoutMs: Math.min(2_000, config.publishTimeoutMs) });
-
-  let kafkaConnected = false;
-  let stopConnecting = false;
+  const connectedReadiness = createReadiness({ admin, topics: () => bridgeTopics, timeoutMs: Math.min(2_000, config.publishTimeoutMs) });
+  const kafkaReadiness: Readiness = {
+    check: async () =>
+      kafkaConnected
+        ? connectedReadiness.check()
+        : { ready: false, detail: `waiting for Kafka at ${options.brokers.join(',')}${lastFailure ? `: ${lastFailure}` : ''}` },
+  };
   const spool =
     config.outagePolicy === 'spool'
       ? await openSpool({
@@ -114,25 +136,30 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
         // kafkajs keeps a connection whose handshake timed out (a frozen broker) as connected, and every later
         // request fails with "Broker not connected": the next try starts afresh.
         await Promise.allSettled([admin.disconnect(), producer.disconnect()]);
-        throw error;
+        const refused = kafkaSetupError(error);
+        if (refused) throw refused;
+        const hint = kafkaWaitHint(error);
+        lastFailure = `${(error as Error).message}${hint ? ` (${hint})` : ''}`;
+        throw hint ? new Error(lastFailure, { cause: error }) : error;
       }
     },
-    { what: 'Kafka', logger, fields: { brokers: options.brokers }, fatal: (error) => error === SHUT_DOWN },
+    {
+      what: 'Kafka',
+      logger,
+      fields: { brokers: options.brokers },
+      fatal: (error) => error === SHUT_DOWN || error instanceof KafkaSetupError,
+    },
   ).then(async () => {
     // Connected only after close() began: let go again rather than leave connections open.
     if (stopConnecting) return void (await Promise.allSettled([producer.disconnect(), admin.disconnect()]));
     kafkaConnected = true;
     spool?.startDraining();
   });
-  if (!spool) await connected;
-  else {
-    // With a spool the bridge need not wait for Kafka: events are spooled until it answers.
-    const waited = await Promise.race([connected.then(() => true), sleep(config.publishTimeoutMs, false, { ref: false })]);
-    if (!waited) logger.warn('Kafka not reachable yet: serving, and spooling events until it is');
-    connected.catch(() => {});
-  }
+  // Observed below; until then an early refusal must not count as unhandled.
+  connected.catch(() => {});
 
   let shuttingDown = false;
+  let closing: Promise<void> | undefined;
   const backpressure = createBackpressure({
     maxInFlight: config.limits.maxInFlightRequests,
     maxUnverified: config.limits.maxUnverifiedRequests,
@@ -180,33 +207,66 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       `admin listener: cannot listen on ${config.admin.host}:${config.admin.port} (${code ?? (error as Error).message}); set ADMIN_PORT`,
     );
   }
-  await app.listen({ port: config.port, host: config.host });
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await close();
+    throw error;
+  }
   if (!consoleParts) logger.info({ admin: `${config.admin.host}:${config.admin.port}` }, 'console off: set CONSOLE_TOKEN to turn it on');
+  const url = listeningUrl(app, config.host);
+  if (!kafkaConnected) logger.info({ url }, `webhook listener up on ${url}, waiting for Kafka (/readyz says 503 until it answers)`);
+
+  try {
+    if (!spool) await connected;
+    else {
+      // With a spool the bridge need not wait for Kafka: events are spooled until it answers.
+      const waited = await Promise.race([connected.then(() => true), sleep(config.publishTimeoutMs, false, { ref: false })]);
+      if (!waited) logger.warn('Kafka not reachable yet: serving, and spooling events until it is');
+      connected.catch(async (error: unknown) => {
+        if (!(error instanceof KafkaSetupError)) return;
+        await close().catch(() => {});
+        if (options.onFatal) options.onFatal(error);
+        else logger.fatal({ setting: error.setting }, error.message);
+      });
+    }
+  } catch (error) {
+    await close().catch(() => {});
+    throw error;
+  }
 
   return {
     app,
-    url: listeningUrl(app, config.host),
+    url,
     adminUrl: listeningUrl(adminApp.app, config.admin.host),
     consoleRoutes: adminApp.consoleRoutes,
     logger,
     beginShutdown() {
       shuttingDown = true;
     },
-    async close() {
-      shuttingDown = true;
-      stopConnecting = true;
-      await app.close();
-      await adminApp.app.close();
-      await consoleParts?.close();
-      backpressure.stop();
-      await spool?.stopDraining();
-      await publisher.drain();
-      await spool?.close();
-      await producer.disconnect();
-      await admin.disconnect();
-      await closeDedupe();
-    },
+    close,
   };
+
+  /** Once, whoever asks first (a refusal of the settings, then a signal, say). */
+  function close(): Promise<void> {
+    closing ??= closeAll();
+    return closing;
+  }
+
+  async function closeAll(): Promise<void> {
+    shuttingDown = true;
+    stopConnecting = true;
+    await app.close();
+    await adminApp.app.close();
+    await consoleParts?.close();
+    backpressure.stop();
+    await spool?.stopDraining();
+    await publisher.drain();
+    await spool?.close();
+    await producer.disconnect();
+    await admin.disconnect();
+    await closeDedupe();
+  }
 }
 
 function listeningUrl(app: FastifyInstance, configured: string): string {

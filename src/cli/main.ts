@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
+import { EXIT_CONFIG, KafkaSetupError } from '../errors.js';
 import { devstackHome, schemasDir } from '../paths.js';
 import { WEBHOOK_PATH } from '../webhook/route.js';
 
@@ -9,7 +10,9 @@ const USAGE = `usage: popp-bridge <command>
   trigger <EVENT_TYPE>|--all     send signed sample events to a running bridge (--all: one of each type)
       [--count N] [--record-id ID] [--url URL] [--secret S]
   trigger --list                 the event types by category, with their topics
-  kafka start|stop|status        the local development broker
+  kafka start|stop|status [--secured]
+                                 the local development broker (--secured: one with a private CA,
+                                 SASL_SSL, mutual TLS, SASL_PLAINTEXT and OAUTHBEARER listeners)
   registry start|stop|status     the local development schema registry (Apicurio)
   redis start|stop|status        the local Redis for DEDUPE_STORE=redis (needs redis-server)
   replay-dead-letters [--dry-run]  publish the dead letters that pass the current schemas
@@ -34,7 +37,7 @@ export async function main(argv: string[], print: (line: string) => void = conso
       case 'trigger':
         return await runTrigger(rest, print);
       case 'kafka':
-        return await (await import('../commands/kafka.js')).kafkaCommand(rest[0], print);
+        return await (await import('../commands/kafka.js')).kafkaCommand(rest, print);
       case 'registry':
         return await (await import('../commands/registry.js')).registryCommand(rest[0], print);
       case 'redis':
@@ -58,7 +61,12 @@ export async function main(argv: string[], print: (line: string) => void = conso
   } catch (error) {
     if (error instanceof ConfigError) {
       print(`configuration error: ${error.message}`);
-      return 78;
+      return EXIT_CONFIG;
+    }
+    // Kafka refused a setting (credentials, a certificate): as much a configuration error, and as final.
+    if (error instanceof KafkaSetupError) {
+      print(`error: ${error.message}`);
+      return EXIT_CONFIG;
     }
     print(`error: ${(error as Error).message}`);
     return 1;

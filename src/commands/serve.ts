@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { EXIT_CONFIG } from '../errors.js';
 import { devstackHome } from '../paths.js';
 import { startBridge } from '../server.js';
 import { exitOnSignals } from '../shutdown.js';
@@ -17,7 +18,16 @@ export async function serve(config: Config, print: (line: string) => void): Prom
   }
   const devMode = config.secrets.length === 0;
   const secrets = devMode ? [(await import('../devstack/secret.js')).devSecret(devstackHome)] : config.secrets;
-  const bridge = await startBridge({ config, brokers, secrets });
+  const bridge = await startBridge({
+    config,
+    brokers,
+    secrets,
+    // With a spool the bridge serves before Kafka answered: a refusal that comes later still ends it, closed already.
+    onFatal: (error) => {
+      print(`error: ${error.message}`);
+      process.exit(EXIT_CONFIG);
+    },
+  });
 
   print('');
   print(`popp-bridge is listening on ${bridge.url}${WEBHOOK_PATH}`);

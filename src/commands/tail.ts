@@ -51,7 +51,10 @@ export async function tail(options: TailOptions): Promise<void> {
     commitIntervalMs: 1_000,
     fetchBytesPerPartition: 1_048_576,
     signal: options.signal,
-    log: () => {},
+    // Only the wait for Kafka is shown (stderr), so a tail started before its broker says what it waits for.
+    log: (_level, message, extra) => {
+      if (message.startsWith('waiting for Kafka')) options.status(`${message} (${String(extra.error ?? '')})`);
+    },
     onCrash: () => {},
     processBatch: async (batch) => {
       for (const record of batch.records) {

@@ -37,15 +37,56 @@ export const VARIABLES = {
     help: 'comma-separated `host:port`',
   },
   KAFKA_CLIENT_ID: { kind: 'text', default: 'popp-bridge', help: 'the client id the bridge gives Kafka' },
-  KAFKA_SSL: { kind: 'bool', default: false, help: 'TLS to the brokers' },
+  KAFKA_SSL: {
+    kind: 'bool',
+    default: false,
+    shown: '`false`; `true` when any `KAFKA_SSL_*` certificate setting is given',
+    help: 'TLS to the brokers (see docs/guides/connecting-to-kafka.md)',
+  },
+  KAFKA_SSL_CA_FILE: {
+    kind: 'text',
+    help: "a PEM file of the CA(s) that signed the brokers' certificates (a private CA); replaces Node's bundled CAs; read at start-up",
+  },
+  KAFKA_SSL_CA_PEM: {
+    kind: 'text',
+    help: 'the same CA bundle as PEM text (from a secret store); with `KAFKA_SSL_CA_FILE`, both are trusted',
+  },
+  KAFKA_SSL_CERT_FILE: {
+    kind: 'text',
+    help: 'a PEM client certificate (chain) for mutual TLS, with `KAFKA_SSL_KEY_FILE`; read at start-up',
+  },
+  KAFKA_SSL_CERT_PEM: { kind: 'text', help: 'the client certificate as PEM text, instead of `KAFKA_SSL_CERT_FILE`' },
+  KAFKA_SSL_KEY_FILE: {
+    kind: 'text',
+    help: "a PEM private key of the client certificate (PKCS#8 or the key's own format, encrypted or not)",
+  },
+  KAFKA_SSL_KEY_PEM: secretText('the private key as PEM text, instead of `KAFKA_SSL_KEY_FILE`'),
+  KAFKA_SSL_KEY_PASSPHRASE: secretText('the passphrase of an encrypted private key'),
+  KAFKA_SSL_SERVERNAME: {
+    kind: 'text',
+    help: "the name the brokers' certificates are checked against (and sent as SNI) instead of each broker's host",
+  },
+  KAFKA_SSL_REJECT_UNAUTHORIZED: {
+    kind: 'bool',
+    default: true,
+    help: '`false` accepts any broker certificate: development only, logged as a warning at every start',
+  },
   KAFKA_SASL_MECHANISM: {
     kind: 'enum',
-    values: ['plain', 'scram-sha-256', 'scram-sha-512'],
+    values: ['plain', 'scram-sha-256', 'scram-sha-512', 'oauthbearer'],
     lowercase: true,
-    help: 'SASL for managed clusters, with `KAFKA_SASL_USERNAME` and `KAFKA_SASL_PASSWORD`',
+    help: 'SASL: `plain` and `scram-*` with `KAFKA_SASL_USERNAME` and `KAFKA_SASL_PASSWORD`; `oauthbearer` with a token file or command',
   },
-  KAFKA_SASL_USERNAME: { kind: 'text', help: 'with `KAFKA_SASL_MECHANISM`' },
-  KAFKA_SASL_PASSWORD: secretText('with `KAFKA_SASL_MECHANISM`'),
+  KAFKA_SASL_USERNAME: { kind: 'text', help: 'with `KAFKA_SASL_MECHANISM` `plain` or `scram-*`' },
+  KAFKA_SASL_PASSWORD: secretText('with `KAFKA_SASL_MECHANISM` `plain` or `scram-*`'),
+  KAFKA_SASL_OAUTHBEARER_TOKEN_FILE: {
+    kind: 'text',
+    help: 'OAUTHBEARER: a file holding the token, read again each time a connection authenticates (a sidecar refreshes it)',
+  },
+  KAFKA_SASL_OAUTHBEARER_TOKEN_COMMAND: {
+    kind: 'text',
+    help: 'OAUTHBEARER: a shell command that prints a token, run each time a connection authenticates (e.g. a cloud IAM signer)',
+  },
   KAFKA_FAST_ENCODERS: {
     kind: 'bool',
     default: true,
@@ -83,6 +124,10 @@ export const VARIABLES = {
   },
   SCHEMA_REGISTRY_USERNAME: { kind: 'text', help: 'basic auth for the registry (optional)' },
   SCHEMA_REGISTRY_PASSWORD: secretText('basic auth for the registry (optional)'),
+  SCHEMA_REGISTRY_SSL_CA_FILE: { kind: 'text', help: "a PEM file of the CA(s) that signed the registry's certificate (https URLs)" },
+  SCHEMA_REGISTRY_SSL_CERT_FILE: { kind: 'text', help: 'a PEM client certificate for the registry, with `SCHEMA_REGISTRY_SSL_KEY_FILE`' },
+  SCHEMA_REGISTRY_SSL_KEY_FILE: { kind: 'text', help: 'the PEM private key of `SCHEMA_REGISTRY_SSL_CERT_FILE`' },
+  SCHEMA_REGISTRY_SSL_KEY_PASSPHRASE: secretText('the passphrase of an encrypted `SCHEMA_REGISTRY_SSL_KEY_FILE`'),
   SCHEMA_COMPATIBILITY: {
     kind: 'enum',
     values: COMPATIBILITY_LEVELS,

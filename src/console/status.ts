@@ -76,7 +76,7 @@ export function settingsView(config: Config, brokers: readonly string[]): [strin
     ['Kafka client id', kafka.clientId],
     [
       'Kafka TLS / SASL',
-      `${kafka.ssl ? 'TLS' : 'plaintext'} / ${kafka.sasl ? `${kafka.sasl.mechanism} as ${kafka.sasl.username}` : 'none'}`,
+      `${kafka.ssl ? 'TLS' : 'plaintext'} / ${kafka.sasl ? `${kafka.sasl.mechanism}${'username' in kafka.sasl ? ` as ${kafka.sasl.username}` : ''}` : 'none'}`,
     ],
     ['Topic prefix', topics.prefix || '(none)'],
     ['Log topic', topics.eventLog || '(off)'],

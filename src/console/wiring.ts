@@ -5,6 +5,7 @@ import type { KafkaParts } from '../kafka/client.js';
 import type { Readiness } from '../kafka/health.js';
 import type { PartitionFetcher } from '../kafka/partition-fetch.js';
 import type { Metrics } from '../metrics.js';
+import { registryRequest } from '../registry/http.js';
 import type { ConsoleDeps } from './deps.js';
 import { listConsumerGroups } from './groups.js';
 import { createKafkaLogSource } from './kafka-source.js';
@@ -52,10 +53,7 @@ export function createConsoleDeps(wiring: ConsoleWiring): { deps: ConsoleDeps; c
         registry: config.schemaRegistry,
         dedupeStore: config.dedupe.store,
         dedupeHealth: wiring.dedupeHealth,
-        get: async (url, headers, timeoutMs) => {
-          const response = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
-          return { status: response.status, body: await response.text() };
-        },
+        get: (url, headers, timeoutMs) => registryRequest(url, { headers, timeoutMs, tls: config.schemaRegistry?.tls }),
       }),
     settings: settingsView(config, wiring.brokers),
     log: createConsoleLog({

@@ -1,6 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { headerStrings } from '../contract/record.js';
-import { createKafka, type TopicSettings } from '../kafka/client.js';
+import { createKafka, isKafkaUnreachable, type TopicSettings } from '../kafka/client.js';
 import type { RecordBatch } from './batch.js';
 import { waitUntilCaughtUp } from './catch-up.js';
 import type { KafkaConnection } from './connection.js';
@@ -115,30 +116,52 @@ export function createGroupRunner(options: GroupRunnerOptions): GroupRunner {
     if (lost !== undefined) throw lost;
   }
 
-  return {
-    async start() {
-      await admin.connect();
-      const needed = [...options.topics, ...(options.deadLetterTopic ? [options.deadLetterTopic] : [])];
-      if (options.topicSettings) {
-        // The bridge creates these too, with the same settings; a consumer may well start first.
-        await kafka.topicEnsurer(admin, options.topicSettings).ensure(needed);
-      } else {
-        const existing = new Set(await admin.listTopics());
-        const missing = needed.filter((topic) => !existing.has(topic));
-        if (missing.length > 0) throw new Error(`no such topic: ${missing.join(', ')} (has the bridge run with this TOPIC_PREFIX?)`);
+  /**
+   * Like the bridge: while no broker answers it keeps trying, saying so in the
+   * log, until stopped; a refusal of the settings (a KafkaSetupError naming
+   * the setting) or any other failure ends the start at once.
+   */
+  async function start(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await connectAndRun();
+      } catch (error) {
+        if (!isKafkaUnreachable(error) || options.signal.aborted) throw error;
+        await Promise.allSettled([consumer.disconnect(), producer.disconnect(), admin.disconnect()]);
+        const wait = Math.min(5_000, 250 * 2 ** attempt);
+        options.log('warn', `waiting for Kafka; retrying in ${wait} ms`, { attempt, error: (error as Error).message });
+        await sleep(wait, undefined, { signal: options.signal }).catch(() => {});
+        if (options.signal.aborted) throw error;
       }
-      if (options.deadLetterTopic) await producer.connect();
-      await consumer.connect();
-      await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning });
-      await consumer.run({
-        autoCommit: options.commit,
-        autoCommitInterval: options.commitIntervalMs,
-        // Only what the SDK resolved is committed: a batch cut short by a stop leaves the rest for next time.
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: options.partitionsConcurrently,
-        eachBatch,
-      });
-    },
+    }
+  }
+
+  async function connectAndRun(): Promise<void> {
+    await admin.connect();
+    const needed = [...options.topics, ...(options.deadLetterTopic ? [options.deadLetterTopic] : [])];
+    if (options.topicSettings) {
+      // The bridge creates these too, with the same settings; a consumer may well start first.
+      await kafka.topicEnsurer(admin, options.topicSettings).ensure(needed);
+    } else {
+      const existing = new Set(await admin.listTopics());
+      const missing = needed.filter((topic) => !existing.has(topic));
+      if (missing.length > 0) throw new Error(`no such topic: ${missing.join(', ')} (has the bridge run with this TOPIC_PREFIX?)`);
+    }
+    if (options.deadLetterTopic) await producer.connect();
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning });
+    await consumer.run({
+      autoCommit: options.commit,
+      autoCommitInterval: options.commitIntervalMs,
+      // Only what the SDK resolved is committed: a batch cut short by a stop leaves the rest for next time.
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: options.partitionsConcurrently,
+      eachBatch,
+    });
+  }
+
+  return {
+    start,
     async stop() {
       await consumer.disconnect(); // waits for the batch in hand (cut short at the next record), commits, leaves the group
       await producer.disconnect();

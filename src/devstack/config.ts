@@ -6,6 +6,19 @@ export interface ServerSettings {
   controllerPort: number;
   /** Absolute: the broker runs with its instance folder as working directory, but says where its data is. */
   dataDir: string;
+  /**
+   * The client listeners, by name; default one PLAINTEXT on `port`. The first one of protocol PLAINTEXT also
+   * carries the broker's traffic to itself (inter.broker.listener.name).
+   */
+  listeners?: readonly BrokerListener[];
+  /** More settings (TLS stores, SASL per listener), after the usual ones. */
+  extra?: readonly (readonly [string, string | number | boolean])[];
+}
+
+export interface BrokerListener {
+  name: string;
+  protocol: 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL';
+  port: number;
 }
 
 /**
@@ -28,14 +41,18 @@ export function newClusterId(draw: () => Buffer = () => randomBytes(16)): string
  */
 export function renderServerProperties(settings: ServerSettings): string {
   const { host, port, controllerPort, dataDir } = settings;
-  const lines: [string, string | number | boolean][] = [
+  const listeners = settings.listeners ?? [{ name: 'PLAINTEXT', protocol: 'PLAINTEXT', port }];
+  const internal = listeners.find((listener) => listener.protocol === 'PLAINTEXT')?.name ?? listeners[0]?.name ?? 'PLAINTEXT';
+  const addresses = listeners.map((listener) => `${listener.name}://${host}:${listener.port}`).join(',');
+  const protocols = listeners.map((listener) => `${listener.name}:${listener.protocol}`).join(',');
+  const lines: (readonly [string, string | number | boolean])[] = [
     ['process.roles', 'broker,controller'],
     ['node.id', 1],
     ['controller.quorum.bootstrap.servers', `${host}:${controllerPort}`],
-    ['listeners', `PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`],
-    ['advertised.listeners', `PLAINTEXT://${host}:${port}`],
-    ['listener.security.protocol.map', 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT'],
-    ['inter.broker.listener.name', 'PLAINTEXT'],
+    ['listeners', `${addresses},CONTROLLER://${host}:${controllerPort}`],
+    ['advertised.listeners', addresses],
+    ['listener.security.protocol.map', `${protocols},CONTROLLER:PLAINTEXT`],
+    ['inter.broker.listener.name', internal],
     ['controller.listener.names', 'CONTROLLER'],
     ['log.dirs', dataDir],
     ['num.partitions', 6],
@@ -49,6 +66,7 @@ export function renderServerProperties(settings: ServerSettings): string {
     ['share.coordinator.state.topic.min.isr', 1],
     // Consumer groups in tests join at once instead of waiting 3 s for more members.
     ['group.initial.rebalance.delay.ms', 0],
+    ...(settings.extra ?? []),
   ];
   const body = lines.map(([key, value]) => `${key}=${escapeValue(String(value))}`).join('\n');
   return `# Written by popp-bridge for the local development broker; rewritten on every start.\n${body}\n`;

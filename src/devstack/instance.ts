@@ -41,14 +41,21 @@ const run = promisify(execFile);
  * start; later starts find meta.properties and keep their data. A data folder
  * without it holds nothing usable (an interrupted format) and is cleared.
  */
-export async function formatOnce(paths: InstancePaths, java: string, libs: string, log: (line: string) => void): Promise<void> {
+export async function formatOnce(
+  paths: InstancePaths,
+  java: string,
+  libs: string,
+  log: (line: string) => void,
+  /** More `format` arguments, e.g. `--add-scram` users, which only a format can create without a running broker. */
+  extraArgs: readonly string[] = [],
+): Promise<void> {
   if (await readClusterId(paths)) return;
   await rm(paths.data, { recursive: true, force: true });
   const id = newClusterId();
   log(`formatting storage in ${paths.data} (cluster ${id})`);
   const args = ['-cp', join(libs, '*'), `-Dlog4j2.configurationFile=${paths.log4j}`, 'kafka.tools.StorageTool'];
   try {
-    await run(java, [...args, 'format', '-t', id, '-c', paths.props, '--standalone']);
+    await run(java, [...args, 'format', '-t', id, '-c', paths.props, '--standalone', ...extraArgs]);
   } catch (error) {
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
     throw new Error(`formatting Kafka storage failed:\n${`${stdout}${stderr}`.trim().split('\n').slice(-15).join('\n')}`);

@@ -1,3 +1,4 @@
+import type { ConnectionOptions } from 'node:tls';
 import {
   type Admin,
   type Consumer,
@@ -10,17 +11,21 @@ import {
   type SASLOptions,
 } from 'kafkajs';
 import { type EncodersInstalled, installKafkajsEncoders } from './kafkajs-encoders.js';
+import { oauthBearerMechanism } from './oauthbearer.js';
 import { createPartitionFetcher, type PartitionFetcher } from './partition-fetch.js';
 import { javaCompatiblePartitioner } from './partitioner.js';
+import { kafkaSetupError } from './setup-errors.js';
 import { createTopicEnsurer, type TopicEnsurer, type TopicSettings } from './topics.js';
 
+export { isKafkaUnreachable, kafkaSetupError, kafkaWaitHint } from './setup-errors.js';
 export type { TopicSettings } from './topics.js';
 
 export interface KafkaClientOptions {
   brokers: string[];
   clientId: string;
-  /** kafkajs' own shapes, so a connection written for kafkajs (the consumer SDK's) passes as it is. */
-  ssl?: KafkaConfig['ssl'];
+  /** kafkajs' own: `true`, or Node's TLS options (CA, client certificate, servername); `false` or absent: plaintext. */
+  ssl?: ConnectionOptions | boolean | undefined;
+  /** kafkajs' own: PLAIN, SCRAM-SHA-256/512 with a username and password, OAUTHBEARER with a token provider. */
   sasl?: SASLOptions | undefined;
   /** Our own deadline per send; kafkajs' timeouts are kept below it. */
   publishTimeoutMs: number;
@@ -54,6 +59,7 @@ export interface KafkaParts {
  * before its first connect so kafkajs never produces without them.
  */
 export function createKafka(options: KafkaClientOptions): KafkaParts {
+  warnIfUnverified(options);
   const kafka = new Kafka(clientConfig(options));
   const fast = options.fastEncoders ?? true;
   let settled: Promise<EncodersInstalled> | undefined;
@@ -69,19 +75,47 @@ export function createKafka(options: KafkaClientOptions): KafkaParts {
       const connect = producer.connect.bind(producer);
       producer.connect = async () => {
         await encoders();
-        return connect();
+        return explained(connect)();
       };
       return producer;
     },
-    consumer: (config) => kafka.consumer({ ...config, allowAutoTopicCreation: false }),
-    admin: () => kafka.admin(),
+    consumer: (config) => withExplainedConnect(kafka.consumer({ ...config, allowAutoTopicCreation: false })),
+    admin: () => withExplainedConnect(kafka.admin()),
     topicEnsurer: createTopicEnsurer,
     partitionFetcher: () => createPartitionFetcher(kafka),
     encoders,
   };
 }
 
+/** A refusal of our settings leaves `connect` as a KafkaSetupError naming the setting; anything else as it was. */
+function explained<T>(connect: () => Promise<T>): () => Promise<T> {
+  return async () => {
+    try {
+      return await connect();
+    } catch (error) {
+      throw kafkaSetupError(error) ?? error;
+    }
+  };
+}
+
+function withExplainedConnect<T extends { connect(): Promise<void> }>(client: T): T {
+  client.connect = explained(client.connect.bind(client));
+  return client;
+}
+
 let warned = false;
+let warnedUnverified = false;
+
+/** Verification off is for a development broker with a throwaway certificate; in a log it must stand out, once a process. */
+function warnIfUnverified(options: KafkaClientOptions): void {
+  if (typeof options.ssl !== 'object' || options.ssl.rejectUnauthorized !== false || warnedUnverified) return;
+  warnedUnverified = true;
+  options.log?.(
+    'warn',
+    'TLS VERIFICATION IS OFF (KAFKA_SSL_REJECT_UNAUTHORIZED=false): any server can pose as the brokers and read every event; development only, set KAFKA_SSL_CA_FILE instead',
+    {},
+  );
+}
 
 /** One warning per process when the encoders could not go in: the bridge works, only slower. */
 function warnOnce(state: EncodersInstalled, options: KafkaClientOptions): EncodersInstalled {
@@ -96,17 +130,17 @@ function clientConfig(options: KafkaClientOptions): KafkaConfig {
   const config: KafkaConfig = {
     clientId: options.clientId,
     brokers: options.brokers,
-    ssl: options.ssl,
+    ssl: options.ssl ?? false,
     connectionTimeout: Math.min(3_000, options.publishTimeoutMs),
     requestTimeout: Math.min(30_000, Math.max(1_000, options.publishTimeoutMs)),
     retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
     logLevel: logLevel.WARN,
     logCreator: () => (entry: LogEntry) => {
       const { message, ...extra } = entry.log;
-      options.log?.(logLevelOf(entry.level, extra), `kafkajs ${entry.namespace}: ${message}`, redact(extra));
+      options.log?.(logLevelOf(entry.level, extra, message), `kafkajs ${entry.namespace}: ${message}`, redact(extra));
     },
   };
-  if (options.sasl) config.sasl = { ...options.sasl } as KafkaConfig['sasl'];
+  if (options.sasl) config.sasl = options.sasl.mechanism === 'oauthbearer' ? oauthBearerMechanism(options.sasl) : { ...options.sasl };
   return config;
 }
 
@@ -125,9 +159,14 @@ const TRANSIENT_ANSWERS = new Set([
   'This is not the correct coordinator for this group',
 ]);
 
+const REFUSAL =
+  /authentication failed|mechanism is not supported|does not support the requested SASL mechanism|SASL state|certificate|TLSV1_ALERT|SSLV3_ALERT/i;
+
 /** Our level for a kafkajs log entry: an expected transient is debug, not an error. */
-export function logLevelOf(level: logLevel, extra: Record<string, unknown>): 'error' | 'warn' | 'info' | 'debug' {
+export function logLevelOf(level: logLevel, extra: Record<string, unknown>, message = ''): 'error' | 'warn' | 'info' | 'debug' {
   if (typeof extra.error === 'string' && TRANSIENT_ANSWERS.has(extra.error)) return 'debug';
+  // A refusal of our settings ends in one line of our own that names the setting and quotes kafkajs: its own lines repeat it.
+  if (REFUSAL.test(message) || (typeof extra.error === 'string' && REFUSAL.test(extra.error))) return 'debug';
   if (level === logLevel.ERROR) return 'error';
   if (level === logLevel.WARN) return 'warn';
   if (level === logLevel.INFO) return 'info';
@@ -136,6 +175,6 @@ export function logLevelOf(level: logLevel, extra: Record<string, unknown>): 'er
 
 /** kafkajs log entries are metadata (broker, topic, error); drop anything that could hold a message or credential. */
 function redact(extra: Record<string, unknown>): Record<string, unknown> {
-  const { sasl: _sasl, messages: _messages, timestamp: _timestamp, logger: _logger, ...rest } = extra;
+  const { sasl: _sasl, ssl: _ssl, messages: _messages, timestamp: _timestamp, logger: _logger, ...rest } = extra;
   return rest;
 }

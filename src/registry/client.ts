@@ -1,3 +1,4 @@
+import { Agent } from 'node:https';
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
@@ -31,8 +32,16 @@ export const jsonSchemaOptions = {
 /** The library's client; its own retries stay short: our start-up loop says what it waits for. */
 export function createRegistryClient(settings: RegistryAccess, retries = 1): SchemaRegistry {
   const auth = settings.username ? { username: settings.username, password: settings.password ?? '' } : undefined;
+  // The library hands `agent` to every request (mappersmith's http gateway): our CA and client certificate.
+  const agent = settings.tls ? new Agent({ ...settings.tls, keepAlive: true }) : undefined;
   return new SchemaRegistry(
-    { host: settings.url, clientId: 'popp-bridge', retry: { retries, maxRetryTimeInSecs: 1 }, ...(auth && { auth }) },
+    {
+      host: settings.url,
+      clientId: 'popp-bridge',
+      retry: { retries, maxRetryTimeInSecs: 1 },
+      ...(auth && { auth }),
+      ...(agent && { agent }),
+    },
     jsonSchemaOptions,
   );
 }
@@ -96,5 +105,18 @@ function explain(error: unknown, subject: string, compatibility: Compatibility):
   if (status === 401 || status === 403)
     return new RegistryRefusedError(`schema registry: access refused (HTTP ${status}); check SCHEMA_REGISTRY_USERNAME/PASSWORD`);
   if (status === 422) return new RegistryRefusedError(`schema registry: the schema for ${subject} was rejected as invalid: ${message}`);
+  if (/self[- ]signed certificate|unable to verify the first certificate|unable to get (local )?issuer certificate/i.test(message)) {
+    return new RegistryRefusedError(
+      `SCHEMA_REGISTRY_SSL_CA_FILE: the registry's certificate is not trusted (${message}); give the CA that signed it`,
+    );
+  }
+  if (/Hostname\/IP does not match/i.test(message)) {
+    return new RegistryRefusedError(`SCHEMA_REGISTRY_URL: the registry's certificate does not name this host (${message})`);
+  }
+  if (/certificate required|bad certificate|unknown ca/i.test(message)) {
+    return new RegistryRefusedError(
+      `SCHEMA_REGISTRY_SSL_CERT_FILE: the registry refused the client certificate, or needs one (${message})`,
+    );
+  }
   return new Error(`schema registry unreachable or failing: ${message}`, { cause: error });
 }

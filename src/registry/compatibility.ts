@@ -1,6 +1,7 @@
 import type { JsonSchema } from '../contract/schemas.js';
 import type { Compatibility } from '../contract/subjects.js';
 import { breaking, diffSchemas, type SchemaChange } from '../events/schema-diff.js';
+import { registryRequest } from './http.js';
 import { type RegistryAccess, type SchemaSubjects, subjectsOf } from './subjects.js';
 
 export type SubjectVerdict = { eventType: string; subject: string } & (
@@ -67,14 +68,17 @@ function registryClient(access: RegistryAccess) {
   const headers: Record<string, string> = { accept: 'application/vnd.schemaregistry.v1+json, application/json' };
   if (access.username) headers.authorization = `Basic ${Buffer.from(`${access.username}:${access.password ?? ''}`).toString('base64')}`;
   return async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T | undefined> => {
-    const response = await fetch(`${access.url}${path}`, {
+    const response = await registryRequest(`${access.url}${path}`, {
       method,
       headers: body ? { ...headers, 'content-type': 'application/vnd.schemaregistry.v1+json' } : headers,
       ...(body !== undefined && { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(10_000),
+      tls: access.tls,
+      timeoutMs: 10_000,
     });
     if (response.status === 404) return undefined;
-    if (!response.ok) throw new Error(`schema registry: ${method} ${path.split('?')[0]} answered HTTP ${response.status}`);
-    return (await response.json()) as T;
+    if (response.status < 200 || response.status > 299) {
+      throw new Error(`schema registry: ${method} ${path.split('?')[0]} answered HTTP ${response.status}`);
+    }
+    return JSON.parse(response.body) as T;
   };
 }

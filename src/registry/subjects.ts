@@ -6,10 +6,19 @@ export interface RegistrySettings {
   url: string;
   username?: string | undefined;
   password?: string | undefined;
+  /** CA and client certificate (PEM) for an https registry; Node's bundled CAs when absent. */
+  tls?: RegistryTls | undefined;
   compatibility: Compatibility;
 }
 
-export type RegistryAccess = Pick<RegistrySettings, 'url' | 'username' | 'password'>;
+export interface RegistryTls {
+  ca?: string[];
+  cert?: string;
+  key?: string;
+  passphrase?: string;
+}
+
+export type RegistryAccess = Pick<RegistrySettings, 'url' | 'username' | 'password' | 'tls'>;
 
 /** What registering the schemas, or checking them against the registry, works on. */
 export interface SchemaSubjects {

@@ -18,12 +18,19 @@ export interface BridgeProcess {
 /**
  * `popp-bridge serve` as a process of its own (node --import tsx, no wrapper
  * process, so signals reach it directly) on a free port; resolves once it
- * printed where it listens, or rejects with what it printed. Without a
- * DEDUPE_DIR it gets a new one of its own (removed when it exits): a test
- * that restarts a bridge passes the same DEDUPE_DIR to both processes.
+ * printed where it listens (by default once Kafka answered too; `early`:
+ * as soon as the webhook listener is up, before Kafka answers), or rejects
+ * with what it printed. Without a DEDUPE_DIR it gets a new one of its own
+ * (removed when it exits): a test that restarts a bridge passes the same
+ * DEDUPE_DIR to both processes.
  */
-export async function spawnBridge(env: Record<string, string>, timeoutMs = 60_000): Promise<BridgeProcess> {
+export async function spawnBridge(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  options: { early?: boolean } = {},
+): Promise<BridgeProcess> {
   const ownDedupeDir = env.DEDUPE_DIR === undefined ? mkdtempSync(join(tmpdir(), 'popp-test-dedupe-')) : undefined;
+  const announced = options.early ? /(?:listening on|listener up on) (http:\/\/[^/\s,]+)/ : /listening on (http:\/\/[^/\s]+)/;
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/run-cli.ts', 'serve'], {
     cwd: projectRoot,
     env: {
@@ -51,7 +58,7 @@ export async function spawnBridge(env: Record<string, string>, timeoutMs = 60_00
     const collect = (chunk: Buffer) => {
       for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
         lines.push(line);
-        const listening = /listening on (http:\/\/[^/\s]+)/.exec(line);
+        const listening = announced.exec(line);
         if (listening?.[1]) {
           clearTimeout(timer);
           resolve(listening[1]);

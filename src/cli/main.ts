@@ -9,7 +9,8 @@ const USAGE = `usage: popp-bridge <command>
   trigger <EVENT_TYPE>|--all     send signed sample events to a running bridge (--all: one of each type)
       [--count N] [--record-id ID] [--url URL] [--secret S]
   trigger --list                 the event types by category, with their topics
-  kafka start|stop|status        the local development broker
+  kafka start|stop|status [--brokers 3]
+                                 the local development broker (3: a replicated cluster)
   registry start|stop|status     the local development schema registry (Apicurio)
   redis start|stop|status        the local Redis for DEDUPE_STORE=redis (needs redis-server)
   replay-dead-letters [--dry-run]  publish the dead letters that pass the current schemas
@@ -34,7 +35,7 @@ export async function main(argv: string[], print: (line: string) => void = conso
       case 'trigger':
         return await runTrigger(rest, print);
       case 'kafka':
-        return await (await import('../commands/kafka.js')).kafkaCommand(rest[0], print);
+        return await (await import('../commands/kafka.js')).kafkaCommand(rest, print);
       case 'registry':
         return await (await import('../commands/registry.js')).registryCommand(rest[0], print);
       case 'redis':

@@ -95,7 +95,10 @@ describe('a node of the local replicated cluster', () => {
   });
 
   it('sets each setting once', () => {
-    const keys = text.split('\n').filter((line) => line && !line.startsWith('#')).map((line) => line.slice(0, line.indexOf('=')));
+    const keys = text
+      .split('\n')
+      .filter((line) => line && !line.startsWith('#'))
+      .map((line) => line.slice(0, line.indexOf('=')));
     expect(keys.length).toBe(new Set(keys).size);
   });
 });

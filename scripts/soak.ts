@@ -8,6 +8,9 @@
  * (`--broker-port`, `--redis-port` move them).
  * `--outage-policy spool` gives each bridge a spool of its own (kept across
  * its restarts): then every answer but those of a bridge restart must be 2xx.
+ * `--brokers 3` runs a fresh three-node cluster instead (49092, 49192, 49292;
+ * replication factor 3, min.insync.replicas 2): each broker fault hits one
+ * node, half the time the leader of the busiest partition.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -16,9 +19,11 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { createLocalBroker } from '../src/devstack/broker.js';
+import { type ClusterNode, createLocalCluster } from '../src/devstack/cluster.js';
 import { createLocalRedis } from '../src/devstack/redis.js';
 import { devstackHome } from '../src/paths.js';
 import { type BridgeProcess, killBridge, spawnBridge } from '../test/support/bridge-process.js';
+import { leaderOfBusiest } from '../test/support/cluster.js';
 import { startLoad } from '../test/support/load.js';
 import { readBack } from '../test/support/readback.js';
 
@@ -28,6 +33,7 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '8' },
     'fault-every': { type: 'string', default: '20' },
     'outage-policy': { type: 'string', default: 'reject' },
+    brokers: { type: 'string', default: '1' },
     // Another soak (or another worktree's) may hold the default ports.
     'broker-port': { type: 'string', default: '49092' },
     'redis-port': { type: 'string', default: '46379' },
@@ -37,24 +43,69 @@ const minutes = Number(values.minutes);
 const workers = Number(values.workers);
 const faultEverySeconds = Number(values['fault-every']);
 const outagePolicy = values['outage-policy'];
-if (!(minutes > 0) || !(workers > 0) || !(faultEverySeconds > 0) || (outagePolicy !== 'reject' && outagePolicy !== 'spool')) {
+const brokerCount = Number(values.brokers);
+if (
+  !(minutes > 0) ||
+  !(workers > 0) ||
+  !(faultEverySeconds > 0) ||
+  (outagePolicy !== 'reject' && outagePolicy !== 'spool') ||
+  (brokerCount !== 1 && brokerCount !== 3)
+) {
   console.error(
-    'usage: npm run soak -- [--minutes N] [--workers N] [--fault-every SECONDS] [--outage-policy reject|spool] [--broker-port P] [--redis-port P]',
+    'usage: npm run soak -- [--minutes N] [--workers N] [--fault-every SECONDS] [--outage-policy reject|spool] [--brokers 1|3] [--broker-port P] [--redis-port P]',
   );
   process.exit(2);
 }
 
 const log = (line: string) => console.log(`[soak ${new Date().toISOString().slice(11, 19)}] ${line}`);
 const brokerPort = Number(values['broker-port']);
-const broker = createLocalBroker({ home: devstackHome, port: brokerPort, controllerPort: brokerPort + 1 });
+const kafka = brokerCount === 3 ? soakCluster() : soakBroker();
 const redis = createLocalRedis({ home: devstackHome, port: Number(values['redis-port']) });
 const prefix = `soak.${randomUUID().slice(0, 8)}.`;
 const random = (min: number, max: number) => min + Math.random() * (max - min);
 
-log(`starting a broker on ${brokerPort} and Redis on ${values['redis-port']} (prefix ${prefix})`);
-const { brokers } = await broker.start();
+/** The Kafka the soak runs on, and the broker a fault hits: the only one, or one node of the cluster. */
+interface SoakKafka {
+  start(): Promise<string[]>;
+  /** The pid to signal, its name for the log, and how to bring it back after a kill. */
+  victim(): Promise<{ pid: number; name: string; restart: () => Promise<unknown> }>;
+  stop(): Promise<void>;
+}
+
+function soakBroker(): SoakKafka {
+  const broker = createLocalBroker({ home: devstackHome, port: brokerPort, controllerPort: brokerPort + 1 });
+  return {
+    start: async () => (await broker.start()).brokers,
+    victim: async () => ({ pid: (await broker.status()).pid as number, name: 'the broker', restart: () => broker.start() }),
+    stop: () => broker.stop(),
+  };
+}
+
+function soakCluster(): SoakKafka {
+  const cluster = createLocalCluster({ home: devstackHome, port: brokerPort });
+  return {
+    async start() {
+      // Fresh each run: old soaks' topics would make every node restart recover their partitions too.
+      await cluster.reset();
+      return (await cluster.start()).brokers;
+    },
+    async victim() {
+      const pick = async (): Promise<ClusterNode> => {
+        if (Math.random() < 0.5) return cluster.nodes[Math.floor(Math.random() * cluster.nodes.length)] as ClusterNode;
+        return leaderOfBusiest(cluster, `${prefix}events`).catch(() => cluster.nodes[0] as ClusterNode);
+      };
+      const node = await pick();
+      return { pid: (await node.pid()) as number, name: `node ${node.nodeId}`, restart: () => node.start() };
+    },
+    stop: () => cluster.stop(),
+  };
+}
+
+log(`starting ${brokerCount === 3 ? 'three nodes' : 'a broker'} on ${brokerPort} and Redis on ${values['redis-port']} (prefix ${prefix})`);
+const brokers = await kafka.start();
 await redis.start();
 const env = {
+  ...(brokerCount === 3 && { TOPIC_REPLICATION_FACTOR: '3' }),
   KAFKA_BROKERS: brokers.join(','),
   TOPIC_PREFIX: prefix,
   DEDUPE_STORE: 'redis',
@@ -85,15 +136,18 @@ const load = startLoad({ target, workers, backoffMs: 200 });
 /** One fault, chosen at random; each ends with everything running again. */
 const faults: Record<string, () => Promise<void>> = {
   async 'broker SIGKILL'() {
-    process.kill((await broker.status()).pid as number, 'SIGKILL');
+    const victim = await kafka.victim();
+    log(`  killing ${victim.name}`);
+    process.kill(victim.pid, 'SIGKILL');
     await sleep(random(2_000, 8_000));
-    await broker.start();
+    await victim.restart();
   },
   async 'broker SIGSTOP'() {
-    const pid = (await broker.status()).pid as number;
-    process.kill(pid, 'SIGSTOP');
+    const victim = await kafka.victim();
+    log(`  freezing ${victim.name}`);
+    process.kill(victim.pid, 'SIGSTOP');
     await sleep(random(2_000, 6_000));
-    process.kill(pid, 'SIGCONT');
+    process.kill(victim.pid, 'SIGCONT');
   },
   async 'bridge SIGKILL'() {
     await restartBridge('SIGKILL');
@@ -148,7 +202,7 @@ log(`load stopped; reading back ${report.acknowledged.size} acknowledged events`
 const back = await readBack(brokers, `${prefix}events`, report.acknowledged, { timeoutMs: 60_000, settleMs: 3_000 });
 await Promise.all(bridges.map((bridge) => killBridge(bridge)));
 await redis.stop();
-await broker.stop();
+await kafka.stop();
 await rm(spoolRoot, { recursive: true, force: true });
 
 // Answers with a status but not 2xx; a bridge being stopped (SIGTERM) answers `shutting_down` by design.
@@ -171,6 +225,7 @@ const bridgeErrors = [
 
 const summary = {
   minutes,
+  brokers: brokerCount,
   outagePolicy,
   faults: injected,
   requests: report.requests,

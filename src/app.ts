@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServ
 import { type Backpressure, guardRoute } from './backpressure.js';
 import { type BridgeError, RETRY_AFTER_SECONDS, toBridgeError } from './errors.js';
 import { limitOpenRequestsPerConnection } from './http/connections.js';
+import { answerOversizedBodiesAfterReading } from './http/oversized-bodies.js';
 import { serverTimeouts } from './http/timeouts.js';
 import type { Readiness } from './kafka/health.js';
 import { createLogLimiter } from './log-limiter.js';
@@ -40,6 +41,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
   // First of all hooks: a connection past its bound is closed before anything else is done for it.
   limitOpenRequestsPerConnection(app);
+  answerOversizedBodiesAfterReading(app, deps.maxBodyBytes);
 
   // Keep the body as raw bytes: the signature covers them, and they are what Kafka stores.
   app.removeAllContentTypeParsers();

@@ -10,9 +10,10 @@ const USAGE = `usage: popp-bridge <command>
   trigger <EVENT_TYPE>|--all     send signed sample events to a running bridge (--all: one of each type)
       [--count N] [--record-id ID] [--url URL] [--secret S]
   trigger --list                 the event types by category, with their topics
-  kafka start|stop|status [--secured]
-                                 the local development broker (--secured: one with a private CA,
-                                 SASL_SSL, mutual TLS, SASL_PLAINTEXT and OAUTHBEARER listeners)
+  kafka start|stop|status [--brokers 3] [--secured]
+                                 the local development broker (--brokers 3: a replicated cluster;
+                                 --secured: one with a private CA, SASL_SSL, mutual TLS,
+                                 SASL_PLAINTEXT and OAUTHBEARER listeners)
   registry start|stop|status     the local development schema registry (Apicurio)
   redis start|stop|status        the local Redis for DEDUPE_STORE=redis (needs redis-server)
   replay-dead-letters [--dry-run]  publish the dead letters that pass the current schemas

@@ -2,7 +2,8 @@
 export interface LocalService {
   start(): Promise<{ reused: boolean }>;
   stop(): Promise<void>;
-  status(): Promise<{ running: boolean; pid?: number; logFile: string }>;
+  /** `pid`: one, or several (a cluster's nodes) as text. */
+  status(): Promise<{ running: boolean; pid?: number | string; logFile: string }>;
 }
 
 /**

@@ -13,12 +13,22 @@ export interface ServerSettings {
   listeners?: readonly BrokerListener[];
   /** More settings (TLS stores, SASL per listener), after the usual ones. */
   extra?: readonly (readonly [string, string | number | boolean])[];
+  /** One node of a replicated cluster (devstack/cluster.ts); absent, a single node. */
+  cluster?: ClusterNodeSettings;
 }
 
 export interface BrokerListener {
   name: string;
   protocol: 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL';
   port: number;
+}
+
+export interface ClusterNodeSettings {
+  nodeId: number;
+  /** Every voter's controller address, `host:port`: all nodes are broker and controller. */
+  controllers: string[];
+  replicationFactor: number;
+  minInsyncReplicas: number;
 }
 
 /**
@@ -40,15 +50,15 @@ export function newClusterId(draw: () => Buffer = () => randomBytes(16)): string
  * (docs/kafka-contract.md, Topics), so auto-creation is off to catch a missing create in tests.
  */
 export function renderServerProperties(settings: ServerSettings): string {
-  const { host, port, controllerPort, dataDir } = settings;
+  const { host, port, controllerPort, dataDir, cluster } = settings;
   const listeners = settings.listeners ?? [{ name: 'PLAINTEXT', protocol: 'PLAINTEXT', port }];
   const internal = listeners.find((listener) => listener.protocol === 'PLAINTEXT')?.name ?? listeners[0]?.name ?? 'PLAINTEXT';
   const addresses = listeners.map((listener) => `${listener.name}://${host}:${listener.port}`).join(',');
   const protocols = listeners.map((listener) => `${listener.name}:${listener.protocol}`).join(',');
-  const lines: (readonly [string, string | number | boolean])[] = [
+  const lines: [string, string | number | boolean][] = [
     ['process.roles', 'broker,controller'],
-    ['node.id', 1],
-    ['controller.quorum.bootstrap.servers', `${host}:${controllerPort}`],
+    ['node.id', cluster?.nodeId ?? 1],
+    ['controller.quorum.bootstrap.servers', cluster ? cluster.controllers.join(',') : `${host}:${controllerPort}`],
     ['listeners', `${addresses},CONTROLLER://${host}:${controllerPort}`],
     ['advertised.listeners', addresses],
     ['listener.security.protocol.map', `${protocols},CONTROLLER:PLAINTEXT`],
@@ -66,10 +76,35 @@ export function renderServerProperties(settings: ServerSettings): string {
     ['share.coordinator.state.topic.min.isr', 1],
     // Consumer groups in tests join at once instead of waiting 3 s for more members.
     ['group.initial.rebalance.delay.ms', 0],
-    ...(settings.extra ?? []),
+    ...(settings.extra ?? []).map(([key, value]): [string, string | number | boolean] => [key, value]),
   ];
-  const body = lines.map(([key, value]) => `${key}=${escapeValue(String(value))}`).join('\n');
+  const settled = cluster ? replicated(lines, cluster) : lines;
+  const body = settled.map(([key, value]) => `${key}=${escapeValue(String(value))}`).join('\n');
   return `# Written by popp-bridge for the local development broker; rewritten on every start.\n${body}\n`;
+}
+
+/**
+ * A node of a replicated cluster: internal topics replicated like production
+ * ones, and a write acknowledged (acks=all) only once `minInsyncReplicas`
+ * copies have it. A dead or frozen node is fenced after 6 s (Kafka's default
+ * is 9 s), so a new leader comes sooner and a fault test stays short.
+ */
+function replicated(lines: [string, string | number | boolean][], cluster: ClusterNodeSettings): [string, string | number | boolean][] {
+  const { replicationFactor: factor, minInsyncReplicas: minIsr } = cluster;
+  const overrides: Record<string, number> = {
+    'offsets.topic.replication.factor': factor,
+    'transaction.state.log.replication.factor': factor,
+    'transaction.state.log.min.isr': minIsr,
+    'share.coordinator.state.topic.replication.factor': factor,
+    'share.coordinator.state.topic.min.isr': minIsr,
+  };
+  return [
+    ...lines.map(([key, value]): [string, string | number | boolean] => [key, overrides[key] ?? value]),
+    ['default.replication.factor', factor],
+    ['min.insync.replicas', minIsr],
+    ['broker.session.timeout.ms', 6_000],
+    ['broker.heartbeat.interval.ms', 1_500],
+  ];
 }
 
 /** Java properties treat `\` as an escape: a Windows path would otherwise lose its separators. */

@@ -36,26 +36,41 @@ export async function readClusterId(paths: InstancePaths): Promise<string | unde
 
 const run = promisify(execFile);
 
+/** How a node of a cluster is formatted: the cluster's id and its voters (`id@host:port:directoryId,…`), the same for all. */
+export interface ClusterFormat {
+  clusterId: string;
+  initialControllers: string;
+}
+
 /**
  * KRaft storage must be formatted once with a cluster id before the first
  * start; later starts find meta.properties and keep their data. A data folder
- * without it holds nothing usable (an interrupted format) and is cleared.
+ * without it holds nothing usable (an interrupted format) and is cleared, as
+ * is a cluster node's folder formatted for another cluster. Alone, a node is
+ * its own single-voter quorum.
  */
 export async function formatOnce(
   paths: InstancePaths,
   java: string,
   libs: string,
   log: (line: string) => void,
-  /** More `format` arguments, e.g. `--add-scram` users, which only a format can create without a running broker. */
-  extraArgs: readonly string[] = [],
+  options: {
+    /** The cluster this node belongs to; absent, a single node. */
+    cluster?: ClusterFormat;
+    /** More `format` arguments, e.g. `--add-scram` users, which only a format can create without a running broker. */
+    extraArgs?: readonly string[];
+  } = {},
 ): Promise<void> {
-  if (await readClusterId(paths)) return;
+  const { cluster, extraArgs = [] } = options;
+  const formatted = await readClusterId(paths);
+  if (formatted && (!cluster || formatted === cluster.clusterId)) return;
   await rm(paths.data, { recursive: true, force: true });
-  const id = newClusterId();
+  const id = cluster?.clusterId ?? newClusterId();
   log(`formatting storage in ${paths.data} (cluster ${id})`);
   const args = ['-cp', join(libs, '*'), `-Dlog4j2.configurationFile=${paths.log4j}`, 'kafka.tools.StorageTool'];
+  const quorum = cluster ? ['--initial-controllers', cluster.initialControllers] : ['--standalone'];
   try {
-    await run(java, [...args, 'format', '-t', id, '-c', paths.props, '--standalone', ...extraArgs]);
+    await run(java, [...args, 'format', '-t', id, '-c', paths.props, ...quorum, ...extraArgs]);
   } catch (error) {
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
     throw new Error(`formatting Kafka storage failed:\n${`${stdout}${stderr}`.trim().split('\n').slice(-15).join('\n')}`);

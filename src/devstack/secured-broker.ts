@@ -121,7 +121,7 @@ export function createSecuredBroker(options: SecuredBrokerOptions): SecuredBroke
         '--add-scram',
         `${user.mechanism.toUpperCase()}=[name=${user.username},password=${user.password}]`,
       ]);
-      await formatOnce(paths, java, libs, log, scram);
+      await formatOnce(paths, java, libs, log, { extraArgs: scram });
       const jvm = ['-Xms128m', '-Xmx512m', '-XX:+UseG1GC', '-Djava.awt.headless=true'];
       return {
         command: java,

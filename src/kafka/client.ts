@@ -71,7 +71,12 @@ export function createKafka(options: KafkaClientOptions): KafkaParts {
   };
   return {
     producer() {
-      const producer = kafka.producer({ createPartitioner: javaCompatiblePartitioner, allowAutoTopicCreation: false, idempotent: false });
+      const producer = kafka.producer({
+        createPartitioner: javaCompatiblePartitioner,
+        allowAutoTopicCreation: false,
+        idempotent: false,
+        metadataMaxAge: PRODUCER_METADATA_MAX_AGE_MS,
+      });
       const connect = producer.connect.bind(producer);
       producer.connect = async () => {
         await encoders();
@@ -102,6 +107,17 @@ function withExplainedConnect<T extends { connect(): Promise<void> }>(client: T)
   client.connect = explained(client.connect.bind(client));
   return client;
 }
+
+/**
+ * How old the producer's idea of the partition leaders may get. kafkajs asks
+ * again after a refused connection or a "not the leader" answer, but not after
+ * a request timeout: a leader that stops answering (frozen, cut off by the
+ * network) kept getting every send, and every request a 503, for as long as its
+ * default of 5 minutes, while the cluster had long moved the partitions to
+ * other replicas (docs/guides/replicated-kafka.md). The cost: one metadata
+ * request per 5 s while sending.
+ */
+export const PRODUCER_METADATA_MAX_AGE_MS = 5_000;
 
 let warned = false;
 let warnedUnverified = false;

@@ -11,7 +11,7 @@ import type { Readiness } from '../kafka/health.js';
 import type { Publisher } from '../kafka/publisher.js';
 import { withoutValue } from '../webhook/records.js';
 import type { Deliver } from '../webhook/route.js';
-import { createSpoolingDelivery } from './delivery.js';
+import { type CatchUp, createSpoolingDelivery } from './delivery.js';
 import { createDrainer } from './drainer.js';
 import { decodeEntry } from './entry.js';
 import { createJournal } from './journal.js';
@@ -90,7 +90,27 @@ export async function openSpool(options: SpoolOptions): Promise<Spool> {
     onCommit: (entries, seconds) => metrics.committed(entries, seconds),
   });
   const metrics = registerSpoolMetrics(options.registry, journal);
-  const deliverDirectOrSpool = createSpoolingDelivery({ publisher: options.publisher, journal, kafkaConnected: options.kafkaConnected });
+  let flowing = false;
+  const emptied = new Set<() => void>();
+  const catchUp: CatchUp = {
+    flowing: () => flowing,
+    whenEmpty: (timeoutMs) =>
+      new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          emptied.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, timeoutMs);
+        emptied.add(wake);
+      }),
+  };
+  const deliverDirectOrSpool = createSpoolingDelivery({
+    publisher: options.publisher,
+    journal,
+    kafkaConnected: options.kafkaConnected,
+    catchUp,
+  });
   let spooling = recovery.entries > 0;
   const drainer = createDrainer({
     journal,
@@ -98,6 +118,11 @@ export async function openSpool(options: SpoolOptions): Promise<Spool> {
     reachable: options.reachable,
     onDrained: (records) => {
       metrics.drained(records);
+      flowing = true;
+      if (journal.isEmpty()) {
+        // In arrival order: each waiting event then publishes before any later one with its key.
+        for (const wake of [...emptied]) wake();
+      }
       if (spooling && journal.isEmpty()) {
         spooling = false;
         logger.info('spool drained: publishing to Kafka directly again');
@@ -108,7 +133,10 @@ export async function openSpool(options: SpoolOptions): Promise<Spool> {
       return [attempt === 0 ? record : withoutValue(record)];
     },
     onDropped: (error) => logger.error({ error: error.message }, 'spool: Kafka refused a spooled event and its dead letter; dropped'),
-    onStalled: (error) => logger.warn({ error: error.message }, 'spool: Kafka did not take spooled records; retrying when it answers'),
+    onStalled: (error) => {
+      flowing = false;
+      logger.warn({ error: error.message }, 'spool: Kafka did not take spooled records; retrying when it answers');
+    },
     onResumed: (failures) => logger.info({ failures }, 'spool: Kafka takes spooled records again'),
   });
 

@@ -117,3 +117,29 @@ export async function acknowledgedMore(load: Load, more: number, timeoutMs = 30_
     await sleep(20);
   }
 }
+
+/**
+ * Waits until every recordId the load had acknowledged so far has `more`
+ * events acknowledged beyond them (needs `keepBodies`): every partition the
+ * load writes to takes events again, not only the ones a fault spared.
+ */
+export async function eachRecordAcknowledgedMore(load: Load, more: number, timeoutMs = 60_000): Promise<void> {
+  const countByRecord = () => {
+    const counts = new Map<string, number>();
+    for (const body of load.report.bodies) counts.set(body.recordId, (counts.get(body.recordId) ?? 0) + 1);
+    return counts;
+  };
+  const before = countByRecord();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const now = countByRecord();
+    const behind = [...before].filter(([recordId, count]) => (now.get(recordId) ?? 0) < count + more);
+    if (behind.length === 0) return;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `${behind.length} of ${before.size} recordIds got fewer than ${more} more acknowledgements in ${timeoutMs} ms: ${JSON.stringify({ statuses: load.report.statuses, errors: load.report.errors })}`,
+      );
+    }
+    await sleep(50);
+  }
+}

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JsonSchema } from '../../src/contract/schemas.js';
@@ -66,4 +66,13 @@ export function newEventSchema(eventType: string, title: string): JsonSchema {
       },
     },
   };
+}
+
+/** A copy of schemas/ with only the given event types: fewer topics for tests whose brokers restart (each partition is recovered). */
+export function schemasWith(eventTypes: string[]): string {
+  const dir = copySchemas();
+  for (const file of readdirSync(join(dir, 'events'))) {
+    if (!eventTypes.includes(file.replace(/\.json$/, ''))) rmSync(join(dir, 'events', file));
+  }
+  return dir;
 }

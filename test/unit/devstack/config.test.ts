@@ -67,3 +67,38 @@ describe('local broker configuration', () => {
     expect(log4j).toContain('rootLogger.level = info');
   });
 });
+
+describe('a node of the local replicated cluster', () => {
+  const controllers = ['127.0.0.1:42093', '127.0.0.1:42193', '127.0.0.1:42293'];
+  const text = renderServerProperties({
+    host: '127.0.0.1',
+    port: 42192,
+    controllerPort: 42193,
+    dataDir: '/tmp/x/data',
+    cluster: { nodeId: 2, controllers, replicationFactor: 3, minInsyncReplicas: 2 },
+  });
+  const props = parse(text);
+
+  it('has its own id and listeners, and finds the quorum through every controller', () => {
+    expect(props['node.id']).toBe('2');
+    expect(props.listeners).toBe('PLAINTEXT://127.0.0.1:42192,CONTROLLER://127.0.0.1:42193');
+    expect(props['controller.quorum.bootstrap.servers']).toBe(controllers.join(','));
+  });
+
+  it('replicates every topic three times and acknowledges a write only with two copies', () => {
+    for (const key of ['offsets.topic.replication.factor', 'transaction.state.log.replication.factor', 'default.replication.factor']) {
+      expect(props[key], key).toBe('3');
+    }
+    for (const key of ['min.insync.replicas', 'transaction.state.log.min.isr', 'share.coordinator.state.topic.min.isr']) {
+      expect(props[key], key).toBe('2');
+    }
+  });
+
+  it('sets each setting once', () => {
+    const keys = text
+      .split('\n')
+      .filter((line) => line && !line.startsWith('#'))
+      .map((line) => line.slice(0, line.indexOf('=')));
+    expect(keys.length).toBe(new Set(keys).size);
+  });
+});

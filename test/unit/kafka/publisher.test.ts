@@ -203,4 +203,15 @@ describe('batching publisher', () => {
     const transient = createBatchingPublisher({ send: () => Promise.reject(notLeader), timeoutMs: 1_000 });
     await expect(transient.publish([record('a')])).rejects.toMatchObject({ code: 'kafka_unavailable', retriable: true });
   });
+
+  it('answers too few in-sync replicas as retriable (a 503 or a spooled 202), never as a refusal to dead-letter', async () => {
+    for (const [type, code] of [
+      ['NOT_ENOUGH_REPLICAS', 19],
+      ['NOT_ENOUGH_REPLICAS_AFTER_APPEND', 20],
+    ] as const) {
+      const answer = new KafkaJSNumberOfRetriesExceeded(protocolError(type, code, true), { retryCount: 2, retryTime: 100 });
+      const publisher = createBatchingPublisher({ send: () => Promise.reject(answer), timeoutMs: 1_000 });
+      await expect(publisher.publish([record('a')]), type).rejects.toMatchObject({ code: 'kafka_unavailable', retriable: true });
+    }
+  });
 });

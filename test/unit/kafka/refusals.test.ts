@@ -9,6 +9,8 @@ describe("Kafka's permanent refusals", () => {
     for (const transient of [
       'NOT_LEADER_FOR_PARTITION',
       'NOT_ENOUGH_REPLICAS',
+      'NOT_ENOUGH_REPLICAS_AFTER_APPEND',
+      'LEADER_NOT_AVAILABLE',
       'REQUEST_TIMED_OUT',
       'INVALID_TIMESTAMP',
       'TOPIC_AUTHORIZATION_FAILED',

@@ -87,3 +87,71 @@ describe('delivery with OUTAGE_POLICY=spool', () => {
     await expect(deliver([record('a')])).rejects.toMatchObject({ code: 'spool_full', status: 503 });
   });
 });
+
+describe('delivery once the spool drains again under steady load', () => {
+  /** A spool holding one entry that the test empties by hand, as the drainer would. */
+  function draining(flowing: boolean) {
+    const published: string[] = [];
+    const spooled: string[] = [];
+    let held = 1;
+    let empty: () => void = () => {};
+    const deliver = createSpoolingDelivery({
+      publisher: { publish: async (records) => void published.push(...records.map((r) => r.key ?? '')), drain: async () => {} },
+      journal: {
+        isEmpty: () => held === 0,
+        append: async (frame: Buffer) => {
+          held++;
+          spooled.push(...decodeEntry(frame.subarray(FRAME_HEADER_BYTES)).records.map((r) => r.key ?? ''));
+        },
+      },
+      kafkaConnected: () => true,
+      catchUp: {
+        flowing: () => flowing,
+        // Resolved by the test alone: as if the backlog went within any wait.
+        whenEmpty: () =>
+          new Promise<void>((resolve) => {
+            empty = resolve;
+          }),
+      },
+      catchUpMs: 60_000,
+    });
+    const drained = () => {
+      held = 0;
+      empty();
+    };
+    return { deliver, published, spooled, drained };
+  }
+
+  it('waits for the backlog to be gone, then publishes directly instead of spooling behind it', async () => {
+    const { deliver, published, spooled, drained } = draining(true);
+    const answer = deliver([record('b')]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(published).toEqual([]);
+    drained();
+    expect(await answer).toBe('published');
+    expect(published).toEqual(['b']);
+    expect(spooled).toEqual([]);
+  });
+
+  it('spools at once, without waiting, while the drainer cannot get the backlog into Kafka', async () => {
+    const { deliver, published, spooled } = draining(false);
+    expect(await deliver([record('b')])).toBe('spooled');
+    expect(published).toEqual([]);
+    expect(spooled).toEqual(['b']);
+  });
+
+  it('spools behind the backlog when it is not gone within the wait', async () => {
+    const published: string[] = [];
+    const spooled: string[] = [];
+    const deliver = createSpoolingDelivery({
+      publisher: { publish: async (records) => void published.push(...records.map((r) => r.key ?? '')), drain: async () => {} },
+      journal: { isEmpty: () => false, append: async () => void spooled.push('b') },
+      kafkaConnected: () => true,
+      catchUp: { flowing: () => true, whenEmpty: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
+      catchUpMs: 5,
+    });
+    expect(await deliver([record('b')])).toBe('spooled');
+    expect(published).toEqual([]);
+    expect(spooled).toEqual(['b']);
+  });
+});

@@ -37,7 +37,10 @@ code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monosp
 .spacer { flex: 1; }
 td.nowrap { white-space: nowrap; }
 /* Ids come from webhooks and may be 256 characters without a space: they wrap rather than widen the page. */
-td, dd, h1 code, .id, .detail { overflow-wrap: anywhere; }
+td, dd { overflow-wrap: break-word; }
+h1 code, .id, .detail { overflow-wrap: anywhere; }
+.tag .id, td.type .id { overflow-wrap: normal; }
+button, .button { white-space: nowrap; }
 bdi.id { unicode-bidi: isolate; }
 .bidi { display: inline-block; margin: 0 2px; padding: 0 4px; border-radius: 4px; background: #fde8e8; color: #a51d1d; font-size: 11px; font-weight: 600; }
 mark.violation { background: #ffd8a8; color: #1d2330; outline: 2px solid #f08c00; border-radius: 2px; }

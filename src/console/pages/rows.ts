@@ -45,7 +45,7 @@ export function outcomeTable(rows: readonly RecordRow[], csrf: string, options: 
         (row) => html`<tr class="${row.outcome}">
           <td class="mono nowrap">${formatTime(row.time)}</td>
           <td><span class="tag ${row.outcome}">${row.outcome}</span>${row.replayedFrom && html` <span class="tag warn" title="${`replayed from ${row.replayedFrom}`}">replayed</span>`}</td>
-          <td>${shown(row.eventType, 'unknown')}</td>
+          <td class="type">${shown(row.eventType, 'unknown')}</td>
           <td class="mono">${recordLink(row.recordId, options.recordLinks !== false)}</td>
           <td class="mono">${shown(row.eventId)}</td>
           <td>${row.reason ? html`<span class="tag dead-lettered reason">${row.reason}</span> <span class="mono detail">${shown(row.detail, '')}</span>` : ''}</td>

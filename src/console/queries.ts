@@ -88,7 +88,7 @@ export function createConsoleLog(options: ConsoleLogOptions): ConsoleLog {
   const { source, categoryOf, logTopic, deadLetterTopic } = options;
   const pageBudget = options.pageBudget ?? 20_000;
   const historyBudget = options.historyBudget ?? 200_000;
-  const searchBudget = options.searchBudget ?? 200_000;
+  const searchBudget = options.searchBudget ?? 100_000;
   const rowOf = (record: StoredRecord) => toRow(record, categoryOf);
   const elapsed = (started: number) => Math.round((performance.now() - started) * 10) / 10;
 
@@ -172,7 +172,6 @@ export function createConsoleLog(options: ConsoleLogOptions): ConsoleLog {
       const scan = await searchTopics(source, [logTopic, deadLetterTopic], query, {
         limit: SEARCH_SIZE,
         budget: searchBudget,
-        recordBudget: historyBudget,
       });
       return { ...scan, rows: scan.records.map(rowOf), next: undefined, elapsedMs: elapsed(started) };
     },

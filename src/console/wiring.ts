@@ -26,7 +26,7 @@ export interface ConsoleWiring {
 }
 
 /** Records of each topic one search examines: a bound on its cost, shown on the page. */
-const SEARCH_BUDGET = 200_000;
+const SEARCH_BUDGET = 100_000;
 
 /** The console's real parts on the bridge's Kafka clients; undefined when no CONSOLE_TOKEN is set. */
 export function createConsoleDeps(wiring: ConsoleWiring): { deps: ConsoleDeps; close(): Promise<void> } | undefined {

@@ -124,11 +124,12 @@ describe('the console answers what happened to a document, in headless Chromium 
     for (const path of ['/console/events', `/console/records/${longId}`, '/console/dead-letters', `/console/search?q=${longId}`]) {
       await open(path);
       expect(await page.textContent('main'), path).toContain(longId);
-      const widths = await page.evaluate(() => ({
+      // Run in the page (a string: the tests are compiled without the DOM's types).
+      const widths = (await page.evaluate(`({
         page: document.documentElement.scrollWidth,
         viewport: window.innerWidth,
         cards: [...document.querySelectorAll('.card')].map((card) => card.scrollWidth - card.clientWidth),
-      }));
+      })`)) as { page: number; viewport: number; cards: number[] };
       expect(widths.page, path).toBeLessThanOrEqual(widths.viewport);
       expect(Math.max(...widths.cards), path).toBeLessThanOrEqual(0);
     }

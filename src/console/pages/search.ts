@@ -29,6 +29,11 @@ export function searchPage(
             ? html`<p class="muted">Nothing in the log or the dead letters matches.</p>`
             : outcomeTable(page.rows, csrf, { className: 'results' })
         }
+        ${
+          data.q !== undefined &&
+          page.rows.some((row) => row.recordId === data.q) &&
+          html`<p class="notice">A record: <a href="/console/records/${encodeURIComponent(data.q)}">its whole story</a>, back to its first event.</p>`
+        }
         <div class="pager"><span>${plural(page.rows.length, 'match', 'matches')} (${plural(dead, 'dead letter')}) · examined ${formatCount(page.scanned)} of ${formatCount(page.total)} records in ${page.elapsedMs} ms</span>
         ${page.budgetSpent && html`<span class="tag warn">older records not searched: give a time range</span>`}</div>
       </div>`

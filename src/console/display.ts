@@ -12,6 +12,8 @@ export interface Display {
   refresh: number | undefined;
   /** The page's own path and query, for the controls' links. */
   here: string;
+  /** Whether a link can load this page again (a GET). */
+  refreshable?: boolean;
 }
 
 export const ZONE_COOKIE = 'popp_zone';
@@ -37,7 +39,9 @@ export function displayOf(request: FastifyRequest): Display {
     zone: local ? (localZone as string) : 'UTC',
     localZone,
     refresh: REFRESH_CHOICES.includes(refresh) ? refresh : undefined,
-    here: request.url,
+    // A POST's answer (a payload, a replay) cannot be asked for again by a link: its controls lead home.
+    here: request.method === 'GET' ? request.url : '/console/',
+    refreshable: request.method === 'GET',
   };
 }
 
@@ -99,5 +103,6 @@ function controls(display: Display): string {
   else params.set('refresh', '30');
   const refreshHref = `${path}${params.size > 0 ? `?${params}` : ''}`;
   const refreshLabel = display.refresh ? `Refreshing every ${display.refresh} s · stop` : 'Refresh every 30 s';
-  return `<a class="control" href="${escapeHtml(zoneLink)}">${zoneLabel}</a><a class="control" href="${escapeHtml(refreshHref)}">${refreshLabel}</a>`;
+  const zone = `<a class="control" href="${escapeHtml(zoneLink)}">${zoneLabel}</a>`;
+  return display.refreshable === false ? zone : `${zone}<a class="control" href="${escapeHtml(refreshHref)}">${refreshLabel}</a>`;
 }

@@ -107,7 +107,7 @@ describe('the console in headless Chromium, against a real bridge and broker', (
     expect(await rows.first().locator('td').nth(1).textContent()).toContain('CONVERSATION_COMPLETED');
     await screenshot(page, 'events-by-record');
 
-    await rows.first().locator(`a:text("${recordId}")`).click();
+    await rows.first().locator('a', { hasText: recordId }).click();
     await page.waitForURL(/\/console\/records\//);
     const types = await page.locator('table.story tbody tr td:nth-child(3)').allTextContents();
     expect(types.map((t) => t.trim())).toEqual(['CONVERSATION_STARTED', 'DOCUMENT_UPLOADED', 'CONVERSATION_COMPLETED']);

@@ -146,7 +146,7 @@ describe('the console answers what happened to a document, in headless Chromium 
     expect(await cell.locator('bdi').count()).toBe(1);
     expect(await cell.locator('.bidi').textContent()).toBe('U+202E');
     // As displayed: the characters in the order they were sent, nothing reversed.
-    expect(await cell.innerText()).toBe('conv_evilU+202Efdp.exe');
+    expect(await cell.textContent()).toBe('conv_evilU+202Efdp.exe');
     expect(await cell.innerHTML()).not.toContain('\u202E');
     await screenshot(page, 'bidi');
   });

@@ -104,7 +104,13 @@ export async function consoleBench(options: {
         'events page, time range',
         `/console/events?from=${encodeURIComponent(hourAgo)}&to=${encodeURIComponent(new Date(now + 60_000).toISOString())}`,
       ],
-      ['record history', `/console/records/${encodeURIComponent(sample.recordId)}`],
+      ['record story (log and dead letters)', `/console/records/${encodeURIComponent(sample.recordId)}`],
+      ['dead letters page (list and groups)', '/console/dead-letters'],
+      // One search box over both topics: each kind of query, found near the end of the log or not at all.
+      ['search, eventId prefix in upper case', `/console/search?q=${encodeURIComponent(sample.eventId.slice(0, 13).toUpperCase())}`],
+      ['search, recordId', `/console/search?q=${encodeURIComponent(sample.recordId)}`],
+      ['search, file-name text', `/console/search?q=${encodeURIComponent(fileName(Math.max(0, options.events - 5_000)))}`],
+      ['search, text found nowhere (whole budget)', '/console/search?q=no-such-file.pdf'],
     ];
     const timings: ConsoleTiming[] = [];
     for (const [name, path] of pages) timings.push(await time(name, base, path, options.requests ?? 30));
@@ -124,7 +130,7 @@ function fakeEvent(index: number, recordIds: number, now: number) {
     event: type,
     eventId,
     eventTimestamp: new Date(Number(timestamp)).toISOString(),
-    data: { recordId, organizationId: `org_${index % 40}`, fileName: 'cv.pdf' },
+    data: { recordId, organizationId: `org_${index % 40}`, fileName: fileName(index) },
   });
   return {
     key: recordId,
@@ -142,6 +148,9 @@ function fakeEvent(index: number, recordIds: number, now: number) {
     },
   };
 }
+
+/** A file name each event has to itself, so a search for one finds one. */
+const fileName = (index: number) => `cv_${index}.pdf`;
 
 async function get(url: string): Promise<unknown> {
   const response = await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } });

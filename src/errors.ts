@@ -10,6 +10,7 @@ export const ERRORS = {
   not_found: { status: 404, retriable: false, message: 'no such route' },
   bad_request: { status: 400, retriable: false, message: 'the request could not be read' },
   console_unauthorized: { status: 401, retriable: false, message: 'console token missing or wrong' },
+  console_throttled: { status: 429, retriable: false, message: 'too many wrong tokens from this client: wait, then try again' },
   cross_site_request: { status: 403, retriable: false, message: 'cross-site requests are refused' },
   metrics_unauthorized: { status: 401, retriable: false, message: 'metrics need the console token as a bearer token' },
   replay_running: { status: 409, retriable: false, message: 'a replay is already running' },

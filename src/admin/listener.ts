@@ -27,6 +27,8 @@ export function buildAdminApp(deps: AdminDeps): { app: FastifyInstance; consoleR
   const app: FastifyInstance = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger as FastifyBaseLogger } : { logger: false }),
     bodyLimit: 65_536,
+    // A recordId is up to 256 characters, each up to 12 once percent-encoded: /console/records/<id> must route.
+    maxParamLength: 4_096,
     logController: new LogController({ disableRequestLogging: true }),
     childLoggerFactory: (logger) => logger,
   });

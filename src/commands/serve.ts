@@ -33,7 +33,7 @@ export async function serve(config: Config, print: (line: string) => void): Prom
   print(`popp-bridge is listening on ${bridge.url}${WEBHOOK_PATH}`);
   print(`  Kafka:   ${brokers.join(',')}${config.kafkaBrokers ? '' : ' (local; `npx popp-bridge kafka stop` stops it)'}`);
   if (devMode) print(`  Secret:  ${secrets[0]} (development only, kept in .devstack/dev-secret)`);
-  print(`  Try:     npx popp-bridge trigger DOCUMENT_UPLOADED${config.port === 3000 ? '' : ` --url ${bridge.url}${WEBHOOK_PATH}`}`);
+  print(`  Try:     ${tryLine(config, `${bridge.url}${WEBHOOK_PATH}`, devMode)}`);
   print(`  Health:  ${bridge.url}/readyz   Metrics: ${bridge.adminUrl}/metrics`);
   print(
     config.admin.consoleToken
@@ -43,4 +43,15 @@ export async function serve(config: Config, print: (line: string) => void): Prom
   print('');
 
   exitOnSignals(bridge, config.shutdown);
+}
+
+/**
+ * A trigger command that passes: the URL when the port is not the default,
+ * and with a configured secret a `--secret` that names it (the value itself
+ * never reaches the output; the development secret is the trigger's default).
+ */
+export function tryLine(config: Pick<Config, 'port' | 'secrets'>, url: string, devMode: boolean): string {
+  const where = config.port === 3000 ? '' : ` --url ${url}`;
+  const secret = devMode ? '' : ' --secret "$POPP_WEBHOOK_SECRET"';
+  return `npx popp-bridge trigger DOCUMENT_UPLOADED${where}${secret}`;
 }

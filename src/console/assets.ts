@@ -9,12 +9,12 @@ export const STYLESHEET = `
 * { box-sizing: border-box; }
 body { margin: 0; }
 header { background: #1d2330; color: #fff; }
-nav { display: flex; align-items: center; gap: 4px; padding: 0 24px; height: 52px; max-width: 1280px; margin: 0 auto; }
+nav { display: flex; flex-wrap: wrap; align-items: center; gap: 4px; padding: 0 24px; min-height: 52px; max-width: 1280px; margin: 0 auto; }
 nav a, nav .brand { color: #cfd6e4; text-decoration: none; padding: 8px 12px; border-radius: 6px; }
 nav a:hover { background: #2c3445; color: #fff; }
 nav a.active { background: #3b4660; color: #fff; }
 nav .brand { font-weight: 700; color: #fff; margin-right: 16px; padding-left: 0; }
-nav .logout { margin-left: auto; }
+nav .logout { margin-left: 0; }
 main { max-width: 1280px; margin: 0 auto; padding: 24px; }
 h1 { font-size: 22px; margin: 0 0 4px; }
 h2 { font-size: 16px; margin: 0 0 12px; }
@@ -36,6 +36,23 @@ tr:hover td { background: #f8f9fb; }
 code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; }
 .spacer { flex: 1; }
 td.nowrap { white-space: nowrap; }
+/* Ids come from webhooks and may be 256 characters without a space: they wrap rather than widen the page. */
+td, dd { overflow-wrap: break-word; }
+h1 code, .id, .detail { overflow-wrap: anywhere; }
+.tag .id, td.type .id { overflow-wrap: normal; }
+button, .button { white-space: nowrap; }
+bdi.id { unicode-bidi: isolate; }
+.bidi { display: inline-block; margin: 0 2px; padding: 0 4px; border-radius: 4px; background: #fde8e8; color: #a51d1d; font-size: 11px; font-weight: 600; }
+mark.violation { background: #ffd8a8; color: #1d2330; outline: 2px solid #f08c00; border-radius: 2px; }
+pre.payload .j-key { color: #9ec5fe; } pre.payload .j-str { color: #b2f2bb; } pre.payload .j-lit { color: #ffd8a8; }
+pre.payload mark.violation span { color: #1d2330; }
+textarea.raw { width: 100%; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; border: 1px solid #cfd4dc; border-radius: 6px; padding: 8px; }
+nav .control { font-size: 12px; padding: 6px 8px; }
+nav .nav-search input { min-width: 220px; background: #2c3445; border-color: #3b4660; color: #fff; }
+input.wide { min-width: 360px; }
+.banner { font-weight: 600; }
+.small { font-size: 12px; }
+tr.dead-lettered td { background: #fffaf0; }
 .cell-actions { display: flex; gap: 6px; }
 .tag { white-space: nowrap; display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 12px; background: #edf0f5; color: #3d4758; }
 .tag.published { background: #e6f4ea; color: #1e6f31; } .tag.duplicate { background: #e7f0fa; color: #2d5e8a; }

@@ -20,6 +20,8 @@ export interface ConsoleDeps {
   categories: readonly string[];
   categoryOf(eventType: string): string | undefined;
   topics: { prefix: string; log: string; deadLetter: string };
+  /** Records of each topic a search examines at most (the ConsoleLog's bound, shown on the search page). */
+  searchBudget: number;
   now?: () => number;
 }
 

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BridgeError } from '../errors.js';
 import { type ConsoleAuth, csrfOk, isCrossSite, type Session } from './auth.js';
 import { loginPage } from './pages/login.js';
+import type { LoginThrottle } from './throttle.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -15,11 +16,19 @@ declare module 'fastify' {
  * page, JSON for the API), then a cookie session's POST without its form's
  * CSRF token (403).
  */
-export function guard(auth: ConsoleAuth, kind: 'page' | 'api' | 'open') {
+export function guard(auth: ConsoleAuth, throttle: LoginThrottle, kind: 'page' | 'api' | 'open') {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.method === 'POST' && isCrossSite(request)) throw new BridgeError('cross_site_request');
     if (kind === 'open') return;
+    // A bearer token is a login too: guessing it is throttled like the form.
+    const bearer = request.headers.authorization !== undefined;
+    const wait = bearer ? throttle.blockedFor(request.ip) : 0;
+    if (wait > 0) {
+      reply.header('retry-after', String(wait));
+      throw new BridgeError('console_throttled');
+    }
     const session = auth.sessionOf(request);
+    if (!session && bearer) throttle.failed(request.ip);
     if (!session) {
       if (kind === 'api' || request.method !== 'GET') throw new BridgeError('console_unauthorized');
       return reply
@@ -29,6 +38,8 @@ export function guard(auth: ConsoleAuth, kind: 'page' | 'api' | 'open') {
     }
     if (request.method === 'POST' && !csrfOk(session, csrfOf(request))) throw new BridgeError('cross_site_request');
     request.consoleSession = session;
+    const renewal = auth.renewal(session);
+    if (renewal) reply.header('set-cookie', renewal);
   };
 }
 

@@ -1,11 +1,12 @@
 import type { FastifyRequest } from 'fastify';
 import { BridgeError } from '../errors.js';
 import type { ConsoleDeps, RouteTable } from './deps.js';
-import { coordinates, cursor, eventFiltersOf, text } from './filters.js';
+import { coordinates, cursor, eventFiltersOf, text, timeRange } from './filters.js';
 import { formatCursor } from './log-window.js';
 import { readableBody } from './pages/payload.js';
 import { readPayload } from './payload.js';
 import type { RowPage } from './queries.js';
+import { deadLetterFiltersOf } from './routes-records.js';
 
 type Query = Record<string, unknown>;
 
@@ -18,6 +19,7 @@ export function apiRoutes(deps: ConsoleDeps): RouteTable {
       url: '/console/api/overview',
       kind: 'api',
       handler: async () => ({
+        totals: await deps.log.totals((deps.now ?? Date.now)()),
         activity: deps.activity.snapshot(),
         services: await deps.services(),
         settings: Object.fromEntries(deps.settings),
@@ -35,15 +37,31 @@ export function apiRoutes(deps: ConsoleDeps): RouteTable {
       kind: 'api',
       handler: async (request) => {
         const { recordId } = request.params as { recordId: string };
-        return { recordId, ...pageJson('events', await deps.log.history(recordId, cursor(query(request).before))) };
+        // The whole story: each entry's `outcome` says published or dead-lettered.
+        return { recordId, ...pageJson('events', await deps.log.story(recordId, cursor(query(request).before))) };
       },
     },
     {
       method: 'GET',
       url: '/console/api/dead-letters',
       kind: 'api',
-      handler: async (request) =>
-        pageJson('deadLetters', await deps.log.deadLetters({ reason: text(query(request).reason), before: cursor(query(request).before) })),
+      handler: async (request) => pageJson('deadLetters', await deps.log.deadLetters(deadLetterFiltersOf(query(request)))),
+    },
+    {
+      method: 'GET',
+      url: '/console/api/dead-letter-groups',
+      kind: 'api',
+      handler: async (request) => deps.log.deadLetterGroups({ ...deadLetterFiltersOf(query(request)), before: undefined }),
+    },
+    {
+      method: 'GET',
+      url: '/console/api/search',
+      kind: 'api',
+      handler: async (request) => {
+        const q = text(query(request).q, 'q');
+        if (q === undefined) throw new BridgeError('bad_request', { message: 'q: what to search for is required' });
+        return pageJson('results', await deps.log.search({ q, ...timeRange(query(request)) }));
+      },
     },
     {
       method: 'GET',

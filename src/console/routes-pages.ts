@@ -1,30 +1,27 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { BridgeError } from '../errors.js';
 import type { ConsoleAuth } from './auth.js';
 import type { ConsoleDeps, RouteTable } from './deps.js';
-import { coordinates, cursor, eventFiltersOf, text } from './filters.js';
+import { isZone, LOCAL_COOKIE, ZONE_COOKIE } from './display.js';
 import { csrfOfSession } from './guard.js';
-import { deadLettersPage, replayPage } from './pages/dead-letters.js';
-import { eventsPage, historyPage } from './pages/events.js';
-import { groupsPage } from './pages/groups.js';
 import { loginPage } from './pages/login.js';
 import { overviewPage } from './pages/overview.js';
-import { payloadPage } from './pages/payload.js';
-import { readPayload } from './payload.js';
+import { timeZonePage } from './pages/time-zone.js';
+import { sendPage } from './respond.js';
+import type { LoginThrottle } from './throttle.js';
 
 type Query = Record<string, unknown>;
 
-const send = (reply: FastifyReply, page: string, status = 200) => reply.code(status).type('text/html; charset=utf-8').send(page);
-const paramsOf = (request: FastifyRequest) => new URLSearchParams(request.url.split('?')[1] ?? '');
-
-/** The server-rendered pages: each reads what it shows and renders it; forms post back here. */
-export function pageRoutes(deps: ConsoleDeps, auth: ConsoleAuth): RouteTable {
+/** The session's pages (login, logout), the overview and the display settings; the record pages are in routes-records.ts. */
+export function pageRoutes(deps: ConsoleDeps, auth: ConsoleAuth, throttle: LoginThrottle): RouteTable {
+  const now = deps.now ?? Date.now;
   return [
     {
       method: 'GET',
       url: '/console/login',
       kind: 'open',
-      handler: async (request, reply) => send(reply, loginPage({ next: safeNext((request.query as Query).next), failed: false })),
+      handler: async (request, reply) =>
+        sendPage(request, reply, loginPage({ next: safeNext((request.query as Query).next), failed: false })),
     },
     {
       method: 'POST',
@@ -33,9 +30,16 @@ export function pageRoutes(deps: ConsoleDeps, auth: ConsoleAuth): RouteTable {
       handler: async (request, reply) => {
         const body = (request.body ?? {}) as Query;
         const next = safeNext(body.next);
+        const wait = throttle.blockedFor(request.ip);
+        if (wait > 0) {
+          request.log.warn('console login throttled');
+          reply.header('retry-after', String(wait));
+          return sendPage(request, reply, loginPage({ next, failed: false, waitSeconds: wait }), 429);
+        }
         if (typeof body.token !== 'string' || !auth.isToken(body.token)) {
+          throttle.failed(request.ip);
           request.log.warn('console login refused');
-          return send(reply, loginPage({ next, failed: true }), 401);
+          return sendPage(request, reply, loginPage({ next, failed: true }), 401);
         }
         return reply.header('set-cookie', auth.sessionCookie()).redirect(next, 303);
       },
@@ -44,96 +48,58 @@ export function pageRoutes(deps: ConsoleDeps, auth: ConsoleAuth): RouteTable {
       method: 'POST',
       url: '/console/logout',
       kind: 'page',
-      handler: async (_request, reply) => reply.header('set-cookie', auth.clearCookie()).redirect('/console/login', 303),
+      handler: async (request, reply) => {
+        // Revoked on the server: a copy of the cookie taken before logout no longer opens anything.
+        if (request.consoleSession) auth.revoke(request.consoleSession);
+        return reply.header('set-cookie', auth.clearCookie()).redirect('/console/login', 303);
+      },
     },
     {
       method: 'GET',
       url: '/console/',
       kind: 'page',
       handler: async (request, reply) => {
-        const data = {
-          activity: deps.activity.snapshot(),
-          services: await deps.services(),
-          settings: deps.settings,
-          categoryOf: deps.categoryOf,
-        };
-        return send(reply, overviewPage(data, csrfOfSession(request)));
+        const [services, totals] = await Promise.all([
+          deps.services(),
+          deps.log.totals(now()).catch((error: unknown) => (error instanceof Error ? error.message : String(error))),
+        ]);
+        const data = { activity: deps.activity.snapshot(), services, settings: deps.settings, categoryOf: deps.categoryOf, totals };
+        return sendPage(request, reply, overviewPage(data, csrfOfSession(request)));
       },
     },
     {
       method: 'GET',
-      url: '/console/events',
-      kind: 'page',
-      handler: async (request, reply) => {
-        const filters = eventFiltersOf(request.query as Query);
-        const page = await deps.log.events(filters);
-        const data = {
-          page,
-          filters,
-          params: paramsOf(request),
-          knownTypes: deps.knownTypes,
-          categories: deps.categories,
-          topic: deps.topics.log,
-        };
-        return send(reply, eventsPage(data, csrfOfSession(request)));
-      },
-    },
-    {
-      method: 'GET',
-      url: '/console/records/:recordId',
-      kind: 'page',
-      handler: async (request, reply) => {
-        const { recordId } = request.params as { recordId: string };
-        const page = await deps.log.history(recordId, cursor((request.query as Query).before));
-        return send(reply, historyPage({ recordId, page, params: paramsOf(request) }, csrfOfSession(request)));
-      },
-    },
-    {
-      method: 'GET',
-      url: '/console/dead-letters',
+      url: '/console/time-zone',
       kind: 'page',
       handler: async (request, reply) => {
         const query = request.query as Query;
-        const reason = text(query.reason);
-        const page = await deps.log.deadLetters({ reason, before: cursor(query.before) });
-        const data = { page, reason, params: paramsOf(request), topic: deps.topics.deadLetter };
-        return send(reply, deadLettersPage(data, csrfOfSession(request)));
-      },
-    },
-    {
-      method: 'POST',
-      url: '/console/dead-letters/replay',
-      kind: 'page',
-      handler: async (request, reply) => {
-        const body = (request.body ?? {}) as Query;
-        if (body.mode !== 'dry-run' && body.mode !== 'replay') throw new BridgeError('bad_request', { message: 'mode: dry-run or replay' });
-        const run = await deps.replay({ dryRun: body.mode === 'dry-run', only: coordinates(body) });
-        return send(reply, replayPage(run, csrfOfSession(request)));
-      },
-    },
-    {
-      method: 'GET',
-      url: '/console/groups',
-      kind: 'page',
-      handler: async (request, reply) => {
-        const started = performance.now();
-        const groups = await deps.groups();
-        return send(reply, groupsPage({ groups, elapsedMs: Math.round(performance.now() - started) }, csrfOfSession(request)));
-      },
-    },
-    {
-      method: 'POST',
-      url: '/console/payload',
-      kind: 'page',
-      handler: async (request, reply) => {
-        const record = await readPayload(deps, (request.body ?? {}) as Query);
-        return send(reply, payloadPage(record, csrfOfSession(request)));
+        const next = safeNext(query.next);
+        const zone = typeof query.zone === 'string' ? query.zone.trim() : undefined;
+        if (zone !== undefined && zone !== '' && !isZone(zone))
+          throw new BridgeError('bad_request', { message: `zone: ${zone.slice(0, 64)} is not a time zone` });
+        // A display choice only, kept in the browser: no CSRF token needed to switch it.
+        const cookies: string[] = [];
+        const attributes = 'SameSite=Strict; Path=/console; Max-Age=31536000';
+        if (zone) cookies.push(`${ZONE_COOKIE}=${encodeURIComponent(zone)}; ${attributes}`, `${LOCAL_COOKIE}=local; ${attributes}`);
+        else if (query.time === 'local' || query.time === 'utc') cookies.push(`${LOCAL_COOKIE}=${query.time}; ${attributes}`);
+        if (cookies.length > 0) return reply.header('set-cookie', cookies).redirect(next, 303);
+        return sendPage(
+          request,
+          reply,
+          timeZonePage({ next, zones: Intl.supportedValuesOf('timeZone'), guess: serverZone() }, csrfOfSession(request)),
+        );
       },
     },
   ];
 }
 
+function serverZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
 /** Only a console path: a login never redirects elsewhere. */
-function safeNext(value: unknown): string {
+export function safeNext(value: unknown): string {
   return typeof value === 'string' && /^\/console\/[^/\\]/.test(`${value}x`) && !value.includes('//') ? value : '/console/';
 }
+
+export const paramsOf = (request: FastifyRequest) => new URLSearchParams(request.url.split('?')[1] ?? '');

@@ -26,6 +26,9 @@ export interface ConsoleWiring {
   audit: ConsoleDeps['audit'];
 }
 
+/** Records of each topic one search examines: a bound on its cost, shown on the page. */
+const SEARCH_BUDGET = 100_000;
+
 /** The console's real parts on the bridge's Kafka clients; undefined when no CONSOLE_TOKEN is set. */
 export function createConsoleDeps(wiring: ConsoleWiring): { deps: ConsoleDeps; close(): Promise<void> } | undefined {
   const { config, admin } = wiring;
@@ -56,11 +59,13 @@ export function createConsoleDeps(wiring: ConsoleWiring): { deps: ConsoleDeps; c
         get: (url, headers, timeoutMs) => registryRequest(url, { headers, timeoutMs, tls: config.schemaRegistry?.tls }),
       }),
     settings: settingsView(config, wiring.brokers),
+    searchBudget: SEARCH_BUDGET,
     log: createConsoleLog({
       source: createKafkaLogSource(admin, getFetcher),
       logTopic: topics.log,
       deadLetterTopic: topics.deadLetter,
       categoryOf,
+      searchBudget: SEARCH_BUDGET,
     }),
     groups: () => listConsumerGroups(admin, { prefix: topics.prefix, logTopic: topics.log, deadLetterTopic: topics.deadLetter }),
     replay: createConsoleReplay({ config, brokers: wiring.brokers, schemasDir: wiring.schemasDir }),

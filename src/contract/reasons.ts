@@ -31,3 +31,20 @@ export type InvalidValueReason = Exclude<DeadLetterReason, typeof REASON.rejecte
 
 /** The reasons of a consumer group's own dead letters. */
 export type ConsumerDeadLetterReason = InvalidValueReason | typeof REASON.handlerFailed;
+
+/**
+ * Reasons whose dead letters no replay can ever publish: a replay sends the
+ * same bytes again, and these bytes are themselves broken. Every other reason
+ * of the catalogue can pass once what refused it changes (a schema added or
+ * fixed, a topic's limit raised, a stale event replayed on purpose), so a
+ * reason added to DEAD_LETTER_REASONS is replayable unless it is named here.
+ */
+export const NEVER_REPLAYABLE: ReadonlySet<string> = new Set<string>([REASON.invalidJson, REASON.invalidEnvelope]);
+
+/** Whether a replay of a dead letter with this reason can publish it: a reason of the catalogue, not a broken body. */
+export function isReplayable(reason: string | undefined): boolean {
+  return reason !== undefined && Object.hasOwn(DEAD_LETTER_REASONS, reason) && !NEVER_REPLAYABLE.has(reason);
+}
+
+/** The catalogue's reasons, in its order: every list of reasons the console shows. */
+export const deadLetterReasons = (): string[] => Object.keys(DEAD_LETTER_REASONS);

@@ -107,25 +107,26 @@ describe('the console in headless Chromium, against a real bridge and broker', (
     expect(await rows.first().locator('td').nth(1).textContent()).toContain('CONVERSATION_COMPLETED');
     await screenshot(page, 'events-by-record');
 
-    await rows.first().locator(`a:text("${recordId}")`).click();
+    await rows.first().locator('a', { hasText: recordId }).click();
     await page.waitForURL(/\/console\/records\//);
-    const types = await page.locator('table.events tbody tr td:nth-child(2)').allTextContents();
+    const types = await page.locator('table.story tbody tr td:nth-child(3)').allTextContents();
     expect(types.map((t) => t.trim())).toEqual(['CONVERSATION_STARTED', 'DOCUMENT_UPLOADED', 'CONVERSATION_COMPLETED']);
-    const ids = await page.locator('table.events tbody tr td:nth-child(6)').allTextContents();
+    const ids = await page.locator('table.story tbody tr td:nth-child(5)').allTextContents();
     expect(ids).toEqual(sequence.map((event) => event.eventId));
     await screenshot(page, 'record-history');
   });
 
   it('opens a payload only on a click, never cached, and logs "payload viewed" with its eventId alone', async () => {
-    const eventId = (await page.locator('table.events tbody tr td:nth-child(6)').first().textContent())?.trim() as string;
+    const eventId = (await page.locator('table.story tbody tr td:nth-child(5)').first().textContent())?.trim() as string;
     expect(logLines.join('')).not.toContain('payload viewed');
     const [response] = await Promise.all([
       page.waitForResponse((r) => r.url().endsWith('/console/payload')),
-      page.locator('table.events tbody tr').first().locator('button:text("Payload")').click(),
+      page.locator('table.story tbody tr').first().locator('button:text("Payload")').click(),
     ]);
     expect(response.headers()['cache-control']).toBe('no-store');
     await page.waitForSelector('pre.payload');
     expect(await page.textContent('pre.payload')).toContain(`"eventId": "${eventId}"`);
+    expect(await page.inputValue('textarea.raw')).toContain(`"eventId":"${eventId}"`);
     await screenshot(page, 'payload');
     const viewed = logLines.map((line) => JSON.parse(line)).filter((line) => line.msg === 'payload viewed');
     expect(viewed.map((line) => line.eventId)).toEqual([eventId]);
@@ -136,7 +137,7 @@ describe('the console in headless Chromium, against a real bridge and broker', (
 
   it('replays a dead letter of an unknown type from the page, after a dry run, once its schema is added', async () => {
     await consolePage('/console/dead-letters?reason=unknown-event-type');
-    const deadLetters = page.locator('main table tbody tr');
+    const deadLetters = page.locator('table.dead-letters tbody tr');
     expect(await deadLetters.count()).toBe(3);
     expect(await deadLetters.first().textContent()).toContain('INTERVIEW_SCHEDULED');
     await screenshot(page, 'dead-letters');
@@ -149,7 +150,7 @@ describe('the console in headless Chromium, against a real bridge and broker', (
     await bridge.close();
     bridge = await start();
     await consolePage('/console/dead-letters?reason=unknown-event-type');
-    await page.locator('main table tbody tr').first().locator('button:text("Replay…")').click();
+    await page.locator('table.dead-letters tbody tr').first().locator('button:text("Replay…")').click();
     await page.waitForSelector('h1:text("Replay: dry run")');
     const dryRun = await page.textContent('main');
     expect(dryRun, dryRun ?? '').toMatch(/Would publish\s*1/);

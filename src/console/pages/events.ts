@@ -1,6 +1,6 @@
-import { formatTime, type Html, html, layout } from '../html.js';
+import { formatTime, type Html, html, layout, plural, shown, ZONE } from '../html.js';
 import type { EventFilters, RowPage } from '../queries.js';
-import { eventTable, pager } from './rows.js';
+import { eventTable, outcomeTable, pager } from './rows.js';
 
 export interface EventsPageData {
   page: RowPage;
@@ -28,7 +28,7 @@ export function eventsPage(data: EventsPageData, csrf: string): string {
         ${select('category', 'Category', data.categories, filters.category)}
         ${text('organizationId', 'Organization', filters.organizationId, 'org_…')}
         ${text('recordId', 'Record', filters.recordId, 'conv_…')}
-        ${text('eventId', 'Event id', filters.eventId)}
+        ${text('eventId', 'Event id', filters.eventId, 'any case, a prefix')}
         <label>From (UTC)<input type="datetime-local" step="1" name="from" value="${localValue(filters.from)}" /></label>
         <label>To (UTC)<input type="datetime-local" step="1" name="to" value="${localValue(filters.to)}" /></label>
         <button type="submit">Filter</button>
@@ -42,17 +42,33 @@ export function eventsPage(data: EventsPageData, csrf: string): string {
   return layout({ title: 'Events', section: 'events', body, csrf });
 }
 
-export function historyPage(data: { recordId: string; page: RowPage; params: URLSearchParams }, csrf: string): string {
-  const first = data.page.rows[0];
-  const last = data.page.rows.at(-1);
+/** A record's whole story: what was published and what was dead-lettered, interleaved in time. */
+export function storyPage(
+  data: { recordId: string; page: RowPage & { deadLetters: number }; params: URLSearchParams },
+  csrf: string,
+): string {
+  const { rows } = data.page;
+  const first = rows[0];
+  const last = rows.at(-1);
+  const published = rows.length - data.page.deadLetters;
+  const id = encodeURIComponent(data.recordId);
   const body = html`
-    <h1>Record <code>${data.recordId}</code></h1>
-    <p class="lead">Every event of this record in log order (oldest first), as a projection replays them${
-      first && last ? html`: ${data.page.rows.length} from ${formatTime(first.time)} to ${formatTime(last.time)} UTC` : ''
-    }. All of them live in partition ${first?.partition ?? '—'} of the log topic.</p>
+    <h1>Record <code>${shown(data.recordId)}</code></h1>
+    <p class="lead">Everything that happened to this record, oldest first: ${plural(published, 'published event')} and ${plural(
+      data.page.deadLetters,
+      'dead letter',
+    )}${first && last ? html`, from ${formatTime(first.time)} to ${formatTime(last.time)} ${ZONE}` : ''}. Its events live in partition ${
+      rows.find((row) => row.outcome === 'published')?.partition ?? '—'
+    } of the log topic.</p>
+    ${
+      data.page.deadLetters > 0 &&
+      html`<div class="warning">${plural(data.page.deadLetters, 'delivery', 'deliveries')} of this record ${
+        data.page.deadLetters === 1 ? 'was' : 'were'
+      } dead-lettered. <a href="/console/dead-letters?recordId=${id}">Its dead letters</a></div>`
+    }
     <div class="card">
-      ${eventTable(data.page.rows, csrf, { recordLinks: false })}
-      ${pager(data.page, `/console/records/${encodeURIComponent(data.recordId)}`, data.params)}
+      ${rows.length === 0 ? html`<p class="muted">Nothing of this record in the log or the dead letters.</p>` : outcomeTable(rows, csrf, { recordLinks: false, className: 'story' })}
+      ${pager(data.page, `/console/records/${id}`, data.params, ['entry', 'entries'])}
     </div>`;
   return layout({ title: `Record ${data.recordId}`, section: 'events', body, csrf });
 }

@@ -1,7 +1,7 @@
 import { type Admin, type Consumer, type ConsumerConfig, Kafka, type KafkaConfig, type LogEntry, logLevel, type Producer } from 'kafkajs';
 import { type EncodersInstalled, installKafkajsEncoders } from './kafkajs-encoders.js';
 import { createPartitionFetcher, type PartitionFetcher } from './partition-fetch.js';
-import { javaCompatiblePartitioner } from './partitioner.js';
+import { javaCompatiblePartitioner, notingPartitioner } from './partitioner.js';
 import { createTopicEnsurer, type TopicEnsurer, type TopicSettings } from './topics.js';
 
 export type { TopicSettings } from './topics.js';
@@ -18,10 +18,15 @@ export interface KafkaClientOptions {
   log?: (level: 'error' | 'warn' | 'info' | 'debug', message: string, extra: Record<string, unknown>) => void;
 }
 
+export interface ProducerOptions {
+  /** Told the partition chosen for each record, by the record's headers object (tracing; see docs/guides/observability.md). */
+  onPartition?: (headers: object, partition: number) => void;
+}
+
 /** Every Kafka client part of the project, made one way. */
 export interface KafkaParts {
   /** A producer partitioning like Java clients, never creating topics, not idempotent; it connects once the encoders are settled. */
-  producer(): Producer;
+  producer(options?: ProducerOptions): Producer;
   /** A consumer that never creates topics. */
   consumer(config: Omit<ConsumerConfig, 'allowAutoTopicCreation'>): Consumer;
   admin(): Admin;
@@ -53,8 +58,10 @@ export function createKafka(options: KafkaClientOptions): KafkaParts {
     return settled;
   };
   return {
-    producer() {
-      const producer = kafka.producer({ createPartitioner: javaCompatiblePartitioner, allowAutoTopicCreation: false, idempotent: false });
+    producer(producerOptions = {}) {
+      const { onPartition } = producerOptions;
+      const createPartitioner = onPartition ? notingPartitioner(onPartition) : javaCompatiblePartitioner;
+      const producer = kafka.producer({ createPartitioner, allowAutoTopicCreation: false, idempotent: false });
       const connect = producer.connect.bind(producer);
       producer.connect = async () => {
         await encoders();

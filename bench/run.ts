@@ -24,6 +24,7 @@ import { type LoadResult, runLoad } from './load.js';
 import { rssOverEvents } from './memory.js';
 import { BENCH_SECRET, benchKafka, startBridgeChild } from './setup.js';
 import { spoolingRow } from './spooling.js';
+import { tracingRow } from './tracing.js';
 
 const { values } = parseArgs({
   options: {
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     events: { type: 'string', default: '1000000' },
     'consumer-events': { type: 'string', default: '200000' },
     'no-spooling': { type: 'boolean', default: false },
+    'no-tracing': { type: 'boolean', default: false },
     'console-events': { type: 'string', default: '1000000' },
     only: { type: 'string' },
   },
@@ -134,6 +136,13 @@ async function httpRows() {
   console.log(memory.failed > 0 ? ` (${memory.failed} requests failed)` : '');
   const bridgeRssMb = memory.samples.at(-1)?.rssMb ?? rowRssMb;
   await bridge.stop();
+
+  // Every request traced (always_on) and exported to a local OTLP sink: what tracing costs beside the bridge row.
+  if (!values['no-tracing']) {
+    const traced = await tracingRow(measure, { brokers, port: 47020, sinkPort: 47021, prefix: `bench.${stamp}.traced.` });
+    console.log(`  tracing: ${traced.exports} OTLP exports, ${traced.exportedMb} MB`);
+    rows.push(traced);
+  }
 
   // OUTAGE_POLICY=spool with its broker frozen: every event to the local journal, fsync on.
   if (!values['no-spooling']) rows.push(await spoolingRow(measure, { port: 3105, prefix: `bench.${stamp}.spool.` }));

@@ -216,6 +216,64 @@ describe.each(ENCODINGS)('traces over OTLP $protocol', ({ protocol, port, conten
   });
 });
 
+describe('a consumer SDK handler that keeps failing', () => {
+  let receiver: OtlpReceiver;
+  let bridge: TestBridge;
+  beforeAll(async () => {
+    receiver = await startOtlpReceiver(47013);
+    bridge = await startTestBridge(brokers, uniquePrefix('tracing-retry'), { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+  });
+  afterAll(async () => {
+    await bridge?.close();
+    await receiver?.close();
+  });
+
+  it('shows each try as a process span with its attempt and error.type, then the group dead letter in the same trace', async () => {
+    const provider = new BasicTracerProvider({
+      sampler: new AlwaysOnSampler(),
+      spanProcessors: [new SimpleSpanProcessor(new ProtoExporter({ url: `${receiver.url}/v1/traces` }))],
+    });
+    const event = documentUploaded();
+    const consumer = await startTestConsumer(brokers, bridge.prefix, {
+      groupId: uniqueGroup('traced-failing'),
+      tracer: provider.getTracer('downstream'),
+      handlers: {
+        DOCUMENT_UPLOADED: async () => {
+          throw new RangeError('the handler cannot take it');
+        },
+      },
+    });
+    try {
+      expect((await bridge.post(event)).status).toBe(200);
+      await eventually(() => consumer.stats().deadLettered === 1, 30_000);
+      await provider.forceFlush();
+      const server = await (async () => {
+        await eventually(() => serverSpanOf(receiver, event.eventId) !== undefined, 30_000);
+        return serverSpanOf(receiver, event.eventId) as ReceivedSpan;
+      })();
+      const spans = inTrace(receiver, server.traceId);
+      const tries = spans.filter((span) => span.kind === SPAN_KIND.consumer);
+      expect(tries.map((span) => span.attributes['popp.attempt']).sort()).toEqual([1, 2, 3]);
+      for (const span of tries) {
+        expect(span.attributes).toMatchObject({ 'popp.outcome': 'failed', 'error.type': 'RangeError' });
+        expect(span.status.code).toBe(2);
+      }
+      const deadLetterTopic = consumer.deadLetterTopic;
+      const deadLetter = spans.find((span) => span.kind === SPAN_KIND.producer && span.name === `send ${deadLetterTopic}`) as ReceivedSpan;
+      expect(deadLetter.attributes).toMatchObject({
+        'popp.outcome': 'dead-lettered',
+        'popp.dead_letter.reason': 'handler-failed',
+        'messaging.message.id': event.eventId,
+      });
+      const [record] = await readRecords(brokers, [deadLetterTopic], 1);
+      expect(record?.headers.traceparent).toBe(`00-${server.traceId}-${deadLetter.spanId}-01`);
+    } finally {
+      await consumer.stop();
+      await provider.shutdown();
+    }
+  });
+});
+
 describe('without tracing', () => {
   const run = promisify(execFile);
   let receiver: OtlpReceiver;

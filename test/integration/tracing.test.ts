@@ -150,6 +150,25 @@ describe.each(ENCODINGS)('traces over OTLP $protocol', ({ protocol, port, conten
     expect(spans.filter((span) => span.kind === SPAN_KIND.producer)).toEqual([]);
   });
 
+  it('traces a dead letter with its reason as a producer span to the dead-letter topic', async () => {
+    const callerTrace = hex(16);
+    const request = signed({ event: 'DOCUMENT_UPLOADED', eventId: `evt_${hex(4)}` });
+    const response = await fetch(`${bridge.bridge.url}/webhooks/popp`, {
+      method: 'POST',
+      headers: { ...request.headers, traceparent: `00-${callerTrace}-${hex(8)}-01` },
+      body: request.payload,
+    });
+    expect(response.status).toBe(202);
+    await eventually(() => inTrace(receiver, callerTrace).some((span) => span.kind === SPAN_KIND.producer), 30_000);
+    const spans = inTrace(receiver, callerTrace);
+    const producer = spans.find((span) => span.kind === SPAN_KIND.producer) as ReceivedSpan;
+    expect(producer.name).toBe(`send ${bridge.topics.deadLetter}`);
+    expect(producer.attributes).toMatchObject({ 'popp.outcome': 'dead-lettered', 'popp.dead_letter.reason': 'invalid-envelope' });
+    await eventually(() => inTrace(receiver, callerTrace).some((span) => span.kind === SPAN_KIND.server), 30_000);
+    const server = inTrace(receiver, callerTrace).find((span) => span.kind === SPAN_KIND.server) as ReceivedSpan;
+    expect(server.attributes).toMatchObject({ 'http.response.status_code': 202, 'popp.webhook.outcome': 'dead-lettered' });
+  });
+
   it('runs a consumer SDK handler inside a span of the same trace, a child of the record producer span', async () => {
     const exporter =
       protocol === 'http/json'

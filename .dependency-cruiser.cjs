@@ -103,6 +103,13 @@ module.exports = {
       to: { path: layer('replay', 'consumer', 'devstack', ...ENTRY_POINTS) },
     },
     {
+      name: 'telemetry-knows-only-the-contract',
+      comment: 'tracing is a narrow interface the pipeline is handed: it imports the contract and nothing else of the bridge',
+      severity: 'error',
+      from: { path: '^src/telemetry/' },
+      to: { path: '^(src|generated)/', pathNot: '^(src/telemetry/|src/contract/)' },
+    },
+    {
       name: 'sdk-imports-only-the-contract',
       severity: 'error',
       comment:

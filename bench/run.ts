@@ -24,6 +24,7 @@ import { type LoadResult, runLoad } from './load.js';
 import { rssOverEvents } from './memory.js';
 import { BENCH_SECRET, benchKafka, startBridgeChild } from './setup.js';
 import { spoolingRow } from './spooling.js';
+import { tracingRow } from './tracing.js';
 
 const { values } = parseArgs({
   options: {
@@ -35,6 +36,8 @@ const { values } = parseArgs({
     events: { type: 'string', default: '1000000' },
     'consumer-events': { type: 'string', default: '200000' },
     'no-spooling': { type: 'boolean', default: false },
+    'no-tracing': { type: 'boolean', default: false },
+    'port-base': { type: 'string', default: '3100' },
     'console-events': { type: 'string', default: '1000000' },
     only: { type: 'string' },
   },
@@ -49,6 +52,9 @@ const connections = Number(values.connections);
 // Unique events for the ceiling's 3 s warm-up and 10 s at up to 30,000 requests/s.
 const WARMUP_POOL = 100_000;
 const POOL = 300_000;
+/** The HTTP rows' servers listen on base+1 (ceiling), +2 (bridge), +3 (naive), +4 (console), +5 (spooling), +7 and +8 (tracing and its sink). */
+const portBase = Number(values['port-base']);
+const port = (offset: number) => portBase + offset;
 
 const { brokers, stamp } = await benchKafka();
 const prefix = `bench.${stamp}.`;
@@ -97,7 +103,7 @@ if (runs('console')) {
     brokers,
     prefix: `bench.${stamp}.console.`,
     events: Number(values['console-events']),
-    port: 3104,
+    port: port(4),
   });
   const newest = consoleResult.timings[0];
   console.log(` in ${consoleResult.fillSeconds} s; newest page p50 ${newest?.p50Ms} ms, p95 ${newest?.p95Ms} ms`);
@@ -105,16 +111,16 @@ if (runs('console')) {
 
 async function httpRows() {
   await admin.createBridgeTopics(naivePrefix);
-  const ceiling = await startChild(process.execPath, [...tsx, 'bench/servers/ceiling.ts', '3101'], {}, /listening/);
-  rows.push(await measure('ceiling', 'http://127.0.0.1:3101/webhooks/popp', ceiling));
+  const ceiling = await startChild(process.execPath, [...tsx, 'bench/servers/ceiling.ts', String(port(1))], {}, /listening/);
+  rows.push(await measure('ceiling', `http://127.0.0.1:${port(1)}/webhooks/popp`, ceiling));
   await ceiling.stop();
 
-  const bridge = await startBridgeChild({ brokers, port: 3102, prefix });
-  rows.push(await measure('bridge', 'http://127.0.0.1:3102/webhooks/popp', bridge));
+  const bridge = await startBridgeChild({ brokers, port: port(2), prefix });
+  rows.push(await measure('bridge', `http://127.0.0.1:${port(2)}/webhooks/popp`, bridge));
   const rowRssMb = bridge.rssMb();
   process.stdout.write(`  end-to-end at ${values.rate} events/s… `);
   const e2e = await endToEnd({
-    url: 'http://127.0.0.1:3102/webhooks/popp',
+    url: `http://127.0.0.1:${port(2)}/webhooks/popp`,
     brokers,
     topic: `${prefix}events`,
     secret: BENCH_SECRET,
@@ -124,7 +130,7 @@ async function httpRows() {
   console.log(`p50 ${e2e.p50Ms} ms, p99 ${e2e.p99Ms} ms (${e2e.received}/${e2e.sent} received)`);
   const events = Number(values.events);
   process.stdout.write(`  bridge memory over ${events} more events (RSS MB):`);
-  const memory = await rssOverEvents('http://127.0.0.1:3102/webhooks/popp', bridge, {
+  const memory = await rssOverEvents(`http://127.0.0.1:${port(2)}/webhooks/popp`, bridge, {
     events,
     chunk: Math.max(1, Math.min(100_000, Math.ceil(events / 10))),
     connections,
@@ -135,16 +141,23 @@ async function httpRows() {
   const bridgeRssMb = memory.samples.at(-1)?.rssMb ?? rowRssMb;
   await bridge.stop();
 
+  // Every request traced (always_on) and exported to a local OTLP sink: what tracing costs beside the bridge row.
+  if (!values['no-tracing']) {
+    const traced = await tracingRow(measure, { brokers, port: port(7), sinkPort: port(8), prefix: `bench.${stamp}.traced.` });
+    console.log(`  tracing: ${traced.exports} OTLP exports, ${traced.exportedMb} MB`);
+    rows.push(traced);
+  }
+
   // OUTAGE_POLICY=spool with its broker frozen: every event to the local journal, fsync on.
-  if (!values['no-spooling']) rows.push(await spoolingRow(measure, { port: 3105, prefix: `bench.${stamp}.spool.` }));
+  if (!values['no-spooling']) rows.push(await spoolingRow(measure, { port: port(5), prefix: `bench.${stamp}.spool.` }));
 
   const naive = await startChild(
     process.execPath,
-    [...tsx, 'bench/servers/naive.ts', '3103', brokers.join(','), naivePrefix, BENCH_SECRET],
+    [...tsx, 'bench/servers/naive.ts', String(port(3)), brokers.join(','), naivePrefix, BENCH_SECRET],
     {},
     /listening/,
   );
-  rows.push(await measure('naive', 'http://127.0.0.1:3103/webhooks/popp', naive));
+  rows.push(await measure('naive', `http://127.0.0.1:${port(3)}/webhooks/popp`, naive));
   await naive.stop();
   return { e2e, events, memory, bridgeRssMb, rowRssMb };
 }

@@ -7,6 +7,7 @@ import { serverTimeouts } from './http/timeouts.js';
 import type { Readiness } from './kafka/health.js';
 import { createLogLimiter } from './log-limiter.js';
 import type { WebhookOutcome } from './metrics.js';
+import { traceRoute } from './telemetry/fastify.js';
 import { registerWebhookRoute, WEBHOOK_PATH, type WebhookDeps } from './webhook/route.js';
 
 export interface AppDeps extends WebhookDeps {
@@ -42,6 +43,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   // First of all hooks: a connection past its bound is closed before anything else is done for it.
   limitOpenRequestsPerConnection(app);
   answerOversizedBodiesAfterReading(app, deps.maxBodyBytes);
+  // Before the backpressure guard: a refused request still gets its span.
+  if (deps.telemetry) traceRoute(app, WEBHOOK_PATH, deps.telemetry);
 
   // Keep the body as raw bytes: the signature covers them, and they are what Kafka stores.
   app.removeAllContentTypeParsers();
@@ -51,7 +54,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.setErrorHandler((error, request, reply) => {
     const failure = toBridgeError(error);
     // By the route, not the URL: `/webhooks/popp?x=1` and `/webhooks/%70opp` are the same route.
-    if (request.routeOptions.url === WEBHOOK_PATH) deps.metrics.webhook(outcomeOf(failure.code));
+    if (request.routeOptions.url === WEBHOOK_PATH) {
+      deps.metrics.webhook(outcomeOf(failure.code));
+      deps.telemetry?.trace(request).outcome(outcomeOf(failure.code), { error: failure.code });
+    }
     if (failure.status >= 500) logFailure(failure, request.log, limitLog);
     if (failure.retriable) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     return reply.code(failure.status).send({ error: failure.code, message: failure.message });

@@ -112,6 +112,8 @@ export function loadConfig(env: Env = process.env) {
     logLevel: v.LOG_LEVEL,
     /** The admin listener (console, its API, /metrics), apart from the webhook port. No token: the console is off. */
     admin: { host: v.ADMIN_HOST, port: v.ADMIN_PORT, consoleToken: v.CONSOLE_TOKEN || undefined },
+    /** Undefined: no tracing and nothing of OpenTelemetry loaded (no endpoint, or OTEL_SDK_DISABLED=true). */
+    telemetry: telemetrySettings(v),
   };
 }
 
@@ -135,6 +137,43 @@ function webhookSecrets(fromEnv: string[], file: string | undefined): string[] {
     .filter((item) => item.length > 0);
   if (fromFile.length === 0) fail(`POPP_WEBHOOK_SECRET_FILE: ${file} holds no secret`);
   return [...new Set([...fromFile, ...fromEnv])];
+}
+
+/** The OTEL_* variables the bridge reads (docs/guides/observability.md); the SDK reads the rest of them itself. */
+function telemetrySettings(v: ReturnType<typeof readVariables>) {
+  const base = v.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, '');
+  const traces = v.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base && `${base}/v1/traces`);
+  if (v.OTEL_SDK_DISABLED || !traces) return undefined;
+  const metrics = v.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT ?? (base && `${base}/v1/metrics`);
+  return {
+    tracesUrl: traces,
+    /** Undefined: no OpenTelemetry metrics (OTEL_METRICS_EXPORTER=none, or only a traces endpoint). */
+    metricsUrl: v.OTEL_METRICS_EXPORTER === 'otlp' ? metrics : undefined,
+    metricIntervalMs: v.OTEL_METRIC_EXPORT_INTERVAL,
+    protocol: v.OTEL_EXPORTER_OTLP_PROTOCOL,
+    headers: pairs(v.OTEL_EXPORTER_OTLP_HEADERS),
+    serviceName: v.OTEL_SERVICE_NAME,
+    resourceAttributes: pairs(v.OTEL_RESOURCE_ATTRIBUTES),
+    sampler: v.OTEL_TRACES_SAMPLER,
+    samplerRatio: v.OTEL_TRACES_SAMPLER_ARG === undefined ? 1 : Number(v.OTEL_TRACES_SAMPLER_ARG),
+  };
+}
+
+/** `a=1,b=2` as the OTEL_* variables write them (values percent-encoded). */
+function pairs(items: string[]): Record<string, string> {
+  const entries = items.map((item) => {
+    const at = item.indexOf('=');
+    return [item.slice(0, at).trim(), safeDecode(item.slice(at + 1).trim())] as const;
+  });
+  return Object.fromEntries(entries);
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 function fail(message: string): never {

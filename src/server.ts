@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
@@ -16,9 +18,10 @@ import { kafkaSetupError, kafkaWaitHint } from './kafka/client.js';
 import { createReadiness, type Readiness } from './kafka/health.js';
 import { createBatchingPublisher } from './kafka/publisher.js';
 import { createMetrics } from './metrics.js';
-import { schemasDir as defaultSchemasDir } from './paths.js';
+import { schemasDir as defaultSchemasDir, projectRoot } from './paths.js';
 import { createValueCodec } from './registry/startup.js';
 import { openSpool } from './spool/open.js';
+import { openTelemetry } from './telemetry/open.js';
 import { waitUntilReady } from './wait-until-ready.js';
 import { createEventAgeCheck } from './webhook/event-age.js';
 import { createSignatureVerifier } from './webhook/verify.js';
@@ -75,8 +78,13 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'popp-bridge' }, redact });
   const catalogue = createCatalogue({ schemasDir: options.schemasDir ?? defaultSchemasDir, topicPrefix: config.topics.prefix });
   const metrics = createMetrics();
-  const { kafka, admin, producer, topics } = createBridgeKafka(config, options.brokers, (level, message, extra) =>
-    logger[level](extra, message),
+  // Only with an endpoint set (and OTEL_SDK_DISABLED not true) is OpenTelemetry loaded at all.
+  const telemetry = await openTelemetry(config.telemetry, bridgeVersion());
+  const { kafka, admin, producer, topics } = createBridgeKafka(
+    config,
+    options.brokers,
+    (level, message, extra) => logger[level](extra, message),
+    telemetry.enabled ? telemetry.partitionChosen : undefined,
   );
   const bridgeTopics = [
     ...catalogue.knownTypes.map((type) => catalogue.topicFor(type)),
@@ -185,6 +193,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     backpressure,
     publishTimeoutMs: config.publishTimeoutMs,
     requestTimeoutMs: config.limits.requestTimeoutMs,
+    telemetry,
   });
   const consoleParts = createConsoleDeps({
     config,
@@ -266,7 +275,13 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     await producer.disconnect();
     await admin.disconnect();
     await closeDedupe();
+    await telemetry.shutdown();
   }
+}
+
+/** The `service.version` of the spans. */
+function bridgeVersion(): string {
+  return (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 function listeningUrl(app: FastifyInstance, configured: string): string {

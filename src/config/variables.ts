@@ -239,6 +239,63 @@ export const VARIABLES = {
     shown: 'unset: the console is off (said at start-up)',
     help: 'the one login of the web console and its API (see [the console](guides/console.md))',
   },
+  OTEL_SDK_DISABLED: { kind: 'bool', default: false, help: '`true` turns tracing and OpenTelemetry metrics off even with an endpoint set' },
+  OTEL_EXPORTER_OTLP_ENDPOINT: {
+    kind: 'url',
+    secret: true,
+    shown: 'unset: no tracing, nothing of OpenTelemetry loaded',
+    help: 'the OTLP/HTTP receiver (`/v1/traces` and `/v1/metrics` are added); see [observability](guides/observability.md)',
+  },
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: {
+    kind: 'url',
+    secret: true,
+    help: 'the full URL for spans, instead of the endpoint plus `/v1/traces`',
+  },
+  OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: {
+    kind: 'url',
+    secret: true,
+    help: 'the full URL for metrics, instead of the endpoint plus `/v1/metrics`',
+  },
+  OTEL_EXPORTER_OTLP_PROTOCOL: {
+    kind: 'enum',
+    values: ['http/protobuf', 'http/json'],
+    default: 'http/protobuf',
+    help: 'the OTLP encoding (gRPC is not offered)',
+  },
+  OTEL_EXPORTER_OTLP_HEADERS: {
+    kind: 'list',
+    secret: true,
+    item: '^[^=\\s]+=.*$',
+    itemHelp: 'name=value',
+    help: 'headers sent with every export (an API key, say), comma-separated `name=value`',
+  },
+  OTEL_SERVICE_NAME: { kind: 'text', default: 'popp-bridge', help: 'the `service.name` of the spans and metrics' },
+  OTEL_RESOURCE_ATTRIBUTES: {
+    kind: 'list',
+    item: '^[^=\\s]+=.*$',
+    itemHelp: 'key=value',
+    help: 'more resource attributes (`deployment.environment.name=prod`, say)',
+  },
+  OTEL_TRACES_SAMPLER: {
+    kind: 'enum',
+    values: ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'],
+    default: 'parentbased_always_on',
+    help: "which requests are traced; `parentbased_*` follows the caller's sampled flag",
+  },
+  OTEL_TRACES_SAMPLER_ARG: {
+    kind: 'text',
+    pattern: '^(0(\\.\\d+)?|1(\\.0+)?)$',
+    patternHelp: 'a ratio from 0 to 1',
+    shown: '1',
+    help: 'the ratio of the `*traceidratio` samplers',
+  },
+  OTEL_METRICS_EXPORTER: {
+    kind: 'enum',
+    values: ['otlp', 'none'],
+    default: 'otlp',
+    help: '`none`: spans only; the Prometheus `/metrics` is there either way',
+  },
+  OTEL_METRIC_EXPORT_INTERVAL: { kind: 'int', default: 60_000, min: 1_000, max: 3_600_000, help: 'milliseconds between metric exports' },
 } as const satisfies Record<string, Variable>;
 
 export type VariableName = keyof typeof VARIABLES;

@@ -6,6 +6,7 @@ import { createGroupRunner } from './kafka.js';
 import { type ConsumerOptions, DEFAULT_PARTITIONS_CONCURRENTLY, sourceTopics } from './options.js';
 import { createProcessor } from './process.js';
 import { DEFAULT_RETRY } from './retry.js';
+import { type ConsumerTracing, loadTracing } from './tracing.js';
 import type { ConsumerStats } from './types.js';
 
 export interface Consumer {
@@ -65,6 +66,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
       void stop();
     },
   });
+  let tracing: ConsumerTracing | undefined;
   const processor = createProcessor({
     groupId,
     handlers: options.handlers,
@@ -73,8 +75,9 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     idempotency: options.idempotency,
     retry: { ...DEFAULT_RETRY, ...options.retry },
     deadLetterTopic,
-    sendDeadLetter: (record) => runner.sendDeadLetter(record),
+    sendDeadLetter: (record) => (tracing ? tracing.deadLetter(record, runner.sendDeadLetter) : runner.sendDeadLetter(record)),
     log,
+    wrapHandler: (handler, record) => (tracing ? tracing.handler(handler, record) : handler),
   });
   const handleBatch = createBatchHandler({
     processor,
@@ -118,6 +121,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     async start() {
       for (const signal of signals) process.once(signal, onSignal);
       try {
+        tracing = await loadTracing(options.tracer, groupId);
         await runner.start();
       } catch (error) {
         await stop().catch(() => {});

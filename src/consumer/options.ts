@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import { defaultLogTopic, maxMessageBytesFor, topicForEventType } from '../contract/topics.js';
 import type { KafkaConnection } from './connection.js';
 import type { ConsumerLog, Handlers, IdempotencyStore, RetryPolicy } from './types.js';
@@ -47,6 +48,11 @@ export interface ConsumerOptions {
   signals?: readonly NodeJS.Signals[];
   schemasDir?: string;
   log?: ConsumerLog;
+  /**
+   * Spans of each handled event, continuing the bridge's trace (docs/guides/observability.md):
+   * this tracer; by default @opentelemetry/api's global one when a provider was registered before `start()`; `false`: none.
+   */
+  tracer?: Tracer | false;
 }
 
 export const DEFAULT_PARTITIONS_CONCURRENTLY = 1;

@@ -24,6 +24,8 @@ export interface ProcessorOptions {
   now?: () => Date;
   log?: ConsumerLog | undefined;
   sleep?: RetryIo['sleep'];
+  /** Wraps each record's handler (tracing: a span around every call); the handler itself when absent. */
+  wrapHandler?: (handler: Handler<EventType>, record: IncomingRecord) => Handler<EventType>;
 }
 
 /** What a record needs, decided from its value alone. */
@@ -103,7 +105,8 @@ export function createProcessor(options: ProcessorOptions): Processor {
     // The one place the type and its handler are joined: the schema of the type has just validated the value.
     const handler = handlerOf(decoded.event.event);
     if (!handler) return SKIP;
-    return { kind: 'handle', handler, event: consumedEvent(record, decoded.event as ConsumedEvent['event'], decoded.schemaId) };
+    const event = consumedEvent(record, decoded.event as ConsumedEvent['event'], decoded.schemaId);
+    return { kind: 'handle', handler: options.wrapHandler ? options.wrapHandler(handler, record) : handler, event };
   }
 
   async function settle(record: IncomingRecord, prepared: Prepared, signal: AbortSignal, firstFailure?: { error: unknown }) {

@@ -13,7 +13,7 @@ import {
 import { type EncodersInstalled, installKafkajsEncoders } from './kafkajs-encoders.js';
 import { oauthBearerMechanism } from './oauthbearer.js';
 import { createPartitionFetcher, type PartitionFetcher } from './partition-fetch.js';
-import { javaCompatiblePartitioner } from './partitioner.js';
+import { javaCompatiblePartitioner, notingPartitioner } from './partitioner.js';
 import { kafkaSetupError } from './setup-errors.js';
 import { createTopicEnsurer, type TopicEnsurer, type TopicSettings } from './topics.js';
 
@@ -34,10 +34,15 @@ export interface KafkaClientOptions {
   log?: (level: 'error' | 'warn' | 'info' | 'debug', message: string, extra: Record<string, unknown>) => void;
 }
 
+export interface ProducerOptions {
+  /** Told the partition chosen for each record, by the record's headers object (tracing; see docs/guides/observability.md). */
+  onPartition?: (headers: object, partition: number) => void;
+}
+
 /** Every Kafka client part of the project, made one way. */
 export interface KafkaParts {
   /** A producer partitioning like Java clients, never creating topics, not idempotent; it connects once the encoders are settled. */
-  producer(): Producer;
+  producer(options?: ProducerOptions): Producer;
   /** A consumer that never creates topics. */
   consumer(config: Omit<ConsumerConfig, 'allowAutoTopicCreation'>): Consumer;
   admin(): Admin;
@@ -70,9 +75,11 @@ export function createKafka(options: KafkaClientOptions): KafkaParts {
     return settled;
   };
   return {
-    producer() {
+    producer(producerOptions = {}) {
+      const { onPartition } = producerOptions;
+      const createPartitioner = onPartition ? notingPartitioner(onPartition) : javaCompatiblePartitioner;
       const producer = kafka.producer({
-        createPartitioner: javaCompatiblePartitioner,
+        createPartitioner,
         allowAutoTopicCreation: false,
         idempotent: false,
         metadataMaxAge: PRODUCER_METADATA_MAX_AGE_MS,

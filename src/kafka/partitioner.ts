@@ -23,3 +23,15 @@ export const javaCompatiblePartitioner: ICustomPartitioner = () => {
     return (available[next % available.length] as (typeof available)[number]).partitionId;
   };
 };
+
+/** The same partitioner, telling `note` each record's partition (by its headers object): for the producer spans. */
+export function notingPartitioner(note: (headers: object, partition: number) => void): ICustomPartitioner {
+  return () => {
+    const choose = javaCompatiblePartitioner();
+    return (args: PartitionerArgs) => {
+      const partition = choose(args);
+      if (args.message.headers) note(args.message.headers, partition);
+      return partition;
+    };
+  };
+}

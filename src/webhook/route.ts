@@ -10,6 +10,7 @@ import { BridgeError, KafkaRefusedError } from '../errors.js';
 import type { Publisher } from '../kafka/publisher.js';
 import type { Metrics } from '../metrics.js';
 import type { ValueCodec } from '../registry/codec.js';
+import { NO_TRACE, type Telemetry } from '../telemetry/telemetry.js';
 import type { EventAgeCheck } from './event-age.js';
 import { type Delivery, deadLetterRecord, eventRecords, withoutValue } from './records.js';
 import { traceContext } from './trace-context.js';
@@ -31,6 +32,8 @@ export interface WebhookDeps {
   now: () => Date;
   /** Where records go: the publisher by default; with OUTAGE_POLICY=spool, the local spool when Kafka cannot take them. */
   deliver?: Deliver;
+  /** Spans of each request's steps and records (docs/guides/observability.md); none when absent. */
+  telemetry?: Telemetry;
 }
 
 /** Resolves once the records are in Kafka (`published`) or durably in the local spool (`spooled`). */
@@ -49,17 +52,18 @@ export function registerWebhookRoute(app: FastifyInstance, deps: WebhookDeps): v
 
   app.post(WEBHOOK_PATH, async (request, reply) => {
     const delivery = readDelivery(request, deps.now());
-    if (!deps.verify(delivery.body, delivery.signature)) throw new BridgeError('invalid_signature');
+    const trace = deps.telemetry?.trace(request) ?? NO_TRACE;
+    if (!trace.step('verify', () => deps.verify(delivery.body, delivery.signature))) throw new BridgeError('invalid_signature');
 
     const parsed = parseJson(delivery.body);
     if (!parsed.ok) return deadLetter(reply, delivery, REASON.invalidJson, parsed.detail, undefined);
 
-    const verdict = deps.catalogue.check(parsed.value);
+    const verdict = trace.step('validate', () => deps.catalogue.check(parsed.value));
     const publishUnknown = !verdict.ok && verdict.reason === REASON.unknownEventType && deps.unknownEventPolicy === 'publish';
     if (!verdict.ok && !publishUnknown) return deadLetter(reply, delivery, verdict.reason, verdict.detail, parsed.value);
 
     const event = parsed.value as PoppEnvelope;
-    const age = deps.checkAge(event.eventTimestamp);
+    const age = trace.step('age', () => deps.checkAge(event.eventTimestamp));
     if (!age.ok) return deadLetter(reply, delivery, REASON.staleEvent, age.detail, event);
 
     const topic = deps.catalogue.topicFor(event.event);
@@ -67,12 +71,12 @@ export function registerWebhookRoute(app: FastifyInstance, deps: WebhookDeps): v
     // Records are built only when this delivery is the one that publishes: a duplicate costs no encoding.
     let delivered = 'published' as 'published' | 'spooled';
     const publish = async () => {
-      delivered = await deliver(eventRecords(event, delivery, { type: topic, log: deps.topics.log }, deps.codec));
+      delivered = await trace.deliver(eventRecords(event, delivery, { type: topic, log: deps.topics.log }, deps.codec), deliver);
     };
     let outcome: DedupeOutcome;
     try {
       // A spooled eventId counts as accepted: a redelivery is a duplicate.
-      outcome = await deps.dedupe.once(event.eventId, publish);
+      outcome = await trace.step('dedupe', () => deps.dedupe.once(event.eventId, publish));
     } catch (error) {
       // Kafka refused the records for good (too large for the topic, say): a 503 would have Popp retry for ever.
       if (error instanceof KafkaRefusedError) return deadLetter(reply, delivery, REASON.rejectedByKafka, error.message, event);
@@ -81,6 +85,7 @@ export function registerWebhookRoute(app: FastifyInstance, deps: WebhookDeps): v
     const status = outcome === 'published' ? delivered : outcome;
 
     deps.metrics.webhook(status, event.event);
+    trace.outcome(status, { type: event.event, id: event.eventId });
     request.log.debug({ eventId: event.eventId, eventType: event.event, status }, 'webhook');
     return reply.code(status === 'spooled' ? 202 : 200).send({ status, eventId: event.eventId });
   });
@@ -93,15 +98,17 @@ export function registerWebhookRoute(app: FastifyInstance, deps: WebhookDeps): v
     parsed: unknown,
   ): Promise<FastifyReply> {
     const record = deadLetterRecord(deps.topics.deadLetter, delivery, reason, detail, parsed);
+    const trace = deps.telemetry?.trace(reply.request) ?? NO_TRACE;
     try {
-      await deliver([record]);
+      await trace.deliver([record], deliver, reason);
     } catch (error) {
       if (!(error instanceof KafkaRefusedError)) throw error;
       // The dead-letter topic refused it too (too large for it): keep the delivery's headers and the body's size and hash.
-      await deliver([withoutValue(record)]);
+      await trace.deliver([withoutValue(record)], deliver, reason);
     }
     deps.metrics.webhook('dead-lettered', record.headers[HEADER.eventType]);
     deps.metrics.deadLetter(reason);
+    trace.outcome('dead-lettered', { type: record.headers[HEADER.eventType], id: record.headers[HEADER.eventId] });
     reply.log.warn({ reason, detail, eventId: record.headers[HEADER.eventId] }, 'webhook dead-lettered');
     return reply.code(202).send({ status: 'dead-lettered', reason });
   }

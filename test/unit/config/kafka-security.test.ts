@@ -81,7 +81,8 @@ describe('Kafka TLS settings', () => {
     });
     expect(wrong).toMatch(/^KAFKA_SSL_KEY_PASSPHRASE: does not decrypt the key/);
     expect(wrong).not.toContain('guess');
-  });
+    // Each refusal parses keys and certificates with OpenSSL: seconds on a loaded machine, not 5.
+  }, 30_000);
 
   it('refuse KAFKA_SSL=false beside a certificate setting', () => {
     expect(failure({ KAFKA_SSL: 'false', KAFKA_SSL_CA_FILE: tls.ca })).toMatch(/^KAFKA_SSL=false contradicts KAFKA_SSL_CA_FILE/);

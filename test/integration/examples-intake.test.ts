@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type IntakeSettings, startDocumentIntake } from '../../examples/document-intake/service.js';
 import { startTestBridge, type TestBridge } from '../support/bridge.js';
 import { eventually, produce, uniqueGroup } from '../support/consumer.js';
-import { countRows, spawnExample, upload } from '../support/examples.js';
+import { countRows, minute, spawnExample, upload } from '../support/examples.js';
 import { readRecords, uniquePrefix } from '../support/kafka.js';
 import { failed, type PoppApiStandIn, passed, startPoppApi } from '../support/popp-api.js';
 
@@ -63,8 +63,12 @@ describe('examples/document-intake', () => {
   });
 
   it('keeps a catalogue of documents per conversation, applying each eventId once even from a second copy in the topic', async () => {
-    const resume = upload('conv_cat_a', 'att_resume', { classifiedDocumentType: 'resume', classifiedDocumentTypes: ['resume', 'cv'] });
-    const passport = upload('conv_cat_a', 'att_passport');
+    // Stamped apart: the catalogue lists a conversation's documents by upload time.
+    const resume = {
+      ...upload('conv_cat_a', 'att_resume', { classifiedDocumentType: 'resume', classifiedDocumentTypes: ['resume', 'cv'] }),
+      eventTimestamp: minute(2),
+    };
+    const passport = { ...upload('conv_cat_a', 'att_passport'), eventTimestamp: minute(1) };
     const first = upload('conv_cat_b', 'att_permit');
     const reupload = upload('conv_cat_b', 'att_permit', { fileName: 'permit-v2.pdf' });
     await post([resume, passport, first, reupload]);

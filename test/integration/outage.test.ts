@@ -10,7 +10,9 @@ import { readRecords, uniquePrefix } from '../support/kafka.js';
  * frozen with SIGSTOP: a silent endpoint, the worst kind of outage.
  */
 const broker = createLocalBroker({ home: devstackHome, port: 29092, controllerPort: 29093 });
-const TIMEOUT_MS = 1_500;
+// Long enough that, on a loaded machine, the requests below reach the publisher's queue before the
+// first one times out: the test is about the bound refusing at once, not about how fast requests arrive.
+const TIMEOUT_MS = 5_000;
 
 /** Posts like Popp retries: every 500 ms, for at most 30 s; the last status. */
 async function retryUntilAccepted(bridge: TestBridge, event: unknown): Promise<number> {
@@ -48,12 +50,12 @@ describe('a broker that stops answering', () => {
       const first = bridge.post(stuck);
       // While that batch hangs, two more events of the same record wait behind it (per-key order) and
       // fill the queue bound (4 records); the next is refused at once.
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, 300));
       const queued = [
         bridge.post(conversation('CONVERSATION_COMPLETED', 'conv_stuck')),
         bridge.post(conversation('CONVERSATION_COMPLETED', 'conv_stuck')),
       ];
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
       const overloaded = await bridge.post(conversation('CONVERSATION_STARTED', 'conv_over'));
       expect(overloaded.status).toBe(503);
       expect(await overloaded.json()).toMatchObject({ error: 'overloaded' });

@@ -47,6 +47,13 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/(devstack/|paths\\.ts$)' },
     },
     {
+      name: 'images-stand-alone',
+      severity: 'error',
+      comment: 'the local Docker images are built from files and the devstack jars; they know nothing of the bridge',
+      from: { path: '^src/images/' },
+      to: { path: '^src/', pathNot: '^src/(images/|devstack/|paths\\.ts$)' },
+    },
+    {
       name: 'events-above-the-contract-only',
       severity: 'error',
       comment: 'what is made from the catalogue (AsyncAPI, samples, schema diffs) reads the contract and nothing else of the bridge',

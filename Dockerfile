@@ -7,9 +7,13 @@
 # which SHUTDOWN_TIMEOUT_MS bounds at 30 s by default; give it that and a few seconds more.
 
 ARG NODE_VERSION=20
+# The image both stages start from: the official Node.js image users pull. Where no registry can be
+# reached, `popp-bridge images` builds a Debian one and passes it here (docs/guides/containers.md):
+#   docker build --build-arg BASE_IMAGE=popp-bridge-local/node:20 -t popp-bridge .
+ARG BASE_IMAGE=node:${NODE_VERSION}-slim
 
 # --- build: all dependencies, TypeScript compiled to dist/ ---------------------------------------
-FROM node:${NODE_VERSION}-slim AS build
+FROM ${BASE_IMAGE} AS build
 WORKDIR /app
 # Scripts are skipped here (and `prepare` runs as `npm run build` below, once the sources are in),
 # so the dependency layer stays cached while only the sources change.
@@ -23,7 +27,7 @@ COPY bin ./bin
 RUN npm run build
 
 # --- runtime: production dependencies and the built files, run as the non-root `node` user -----
-FROM node:${NODE_VERSION}-slim AS runtime
+FROM ${BASE_IMAGE} AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -34,6 +38,9 @@ COPY --from=build /app/bin ./bin
 # Validators are compiled from these JSON Schemas at start-up.
 COPY --from=build /app/schemas ./schemas
 COPY --from=build /app/generated ./generated
+# The one folder `node` may write: SPOOL_DIR's default (OUTAGE_POLICY=spool). A volume mounted here
+# starts with this owner, so the spool outlives the container: docker run -v popp-spool:/app/spool ...
+RUN mkdir spool && chown node:node spool
 USER node
 EXPOSE 3000
 # Liveness only (/readyz also needs Kafka). Slim images have no curl: ask node itself.

@@ -1,0 +1,9 @@
+#!/bin/bash
+# Stands in for Kafka's tool of this name (its jar is not among the broker's) in health checks:
+# `--bootstrap-server HOST:PORT` succeeds once the broker accepts connections there.
+server=localhost:9092
+while [ $# -gt 0 ]; do
+  if [ "$1" = --bootstrap-server ]; then server=$2; shift; fi
+  shift
+done
+exec 3<>"/dev/tcp/${server%:*}/${server##*:}"

@@ -4,7 +4,13 @@ import { createLocalBroker } from '../../src/devstack/broker.js';
 import { createLocalRedis } from '../../src/devstack/redis.js';
 import { createLocalRegistry } from '../../src/devstack/registry.js';
 import { missingTestTools } from '../../src/devstack/tools.js';
-import { devstackHome } from '../../src/paths.js';
+import { buildImages } from '../../src/images/build.js';
+import { createDockerCli } from '../../src/images/docker.js';
+import { LOCAL_IMAGES } from '../../src/images/names.js';
+import { devstackHome, projectRoot } from '../../src/paths.js';
+import { startKafkaContainer } from '../../src/testing/kafka-container.js';
+import { removeOrphans } from '../../src/testing/owner.js';
+import { CONTAINER_PORTS, freePort } from '../support/containers.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -13,10 +19,10 @@ declare module 'vitest' {
     schemaRegistryUrl: string;
     /** A real Redis for DEDUPE_STORE=redis. */
     redisUrl: string;
+    /** Whether a Docker engine answered: the container tests run only then, and say so when they do not. */
+    dockerEngine: { ok: true } | { ok: false; reason: string };
   }
 }
-
-const TESTCONTAINERS_IMAGE = 'confluentinc/cp-kafka:7.9.1';
 
 /** Kafka, the schema registry and Redis, started side by side; each teardown stops only what it started. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -26,7 +32,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
     for (const line of missing) console.error(`[prerequisites] ${line}`);
     throw new Error(`the integration tests need ${missing.length === 1 ? 'a tool' : 'tools'} this machine lacks (see the lines above)`);
   }
-  const started = await Promise.allSettled([kafka(project), schemaRegistry(project), redis(project)]);
+  const docker = await dockerEngine();
+  project.provide('dockerEngine', docker);
+  if (docker.ok) {
+    // Ryuk's image would have to be pulled; containers are stopped by whoever started them (src/testing/owner.ts).
+    process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+    const removed = await removeOrphans();
+    if (removed.length > 0) console.log(`[containers] removed ${removed.length} left by runs that died: ${removed.join(', ')}`);
+  }
+  const started = await Promise.allSettled([kafka(project, docker), schemaRegistry(project), redis(project)]);
   const teardowns = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const teardown = async () => {
     await Promise.all(teardowns.map((stop) => stop()));
@@ -79,10 +93,12 @@ async function schemaRegistry(project: TestProject): Promise<() => Promise<void>
 
 /**
  * The broker for the integration tests, in the order the README's Tests section gives:
- * KAFKA_BROKERS if set; Testcontainers' Kafka when a Docker engine answers;
- * otherwise the local development broker (started here, stopped after).
+ * KAFKA_BROKERS if set; a Kafka container from the locally built image when a
+ * Docker engine answers; otherwise the local development broker (started here,
+ * stopped after). An engine that answers never ends the run early: a missing
+ * image or a container that does not start is one line, then the local broker.
  */
-async function kafka(project: TestProject): Promise<() => Promise<void>> {
+async function kafka(project: TestProject, docker: Engine): Promise<() => Promise<void>> {
   const given = loadConfig(process.env).kafkaBrokers;
   if (given) {
     console.log(`[kafka] using KAFKA_BROKERS=${given.join(',')}`);
@@ -90,18 +106,17 @@ async function kafka(project: TestProject): Promise<() => Promise<void>> {
     return async () => {};
   }
 
-  const docker = await dockerEngine();
   if (docker.ok) {
-    const { KafkaContainer } = await import('@testcontainers/kafka');
-    console.log(`[kafka] Docker engine found: starting ${TESTCONTAINERS_IMAGE} with Testcontainers`);
-    const container = await new KafkaContainer(TESTCONTAINERS_IMAGE).withKraft().start();
-    project.provide('kafkaBrokers', [`${container.getHost()}:${container.getMappedPort(9093)}`]);
-    return async () => {
-      await container.stop();
-    };
+    const container = await kafkaContainer();
+    if (container.ok) {
+      project.provide('kafkaBrokers', container.brokers);
+      return container.stop;
+    }
+    console.log(`[kafka] Testcontainers path skipped: ${container.reason}; using the local development broker`);
+  } else {
+    console.log(`[kafka] Testcontainers path skipped: no Docker engine answered (${docker.reason}); using the local development broker`);
   }
 
-  console.log(`[kafka] Testcontainers path skipped: no Docker engine answered (${docker.reason}); using the local development broker`);
   const broker = createLocalBroker({ home: devstackHome, log: (line) => console.log(`[kafka] ${line}`) });
   const { brokers, reused } = await broker.start();
   console.log(`[kafka] local broker ${reused ? 'reused' : 'started'} on ${brokers.join(',')}`);
@@ -112,7 +127,38 @@ async function kafka(project: TestProject): Promise<() => Promise<void>> {
   };
 }
 
-async function dockerEngine(): Promise<{ ok: true } | { ok: false; reason: string }> {
+type Started = { ok: true; brokers: string[]; stop: () => Promise<void> } | { ok: false; reason: string };
+
+/**
+ * Nothing is pulled: registries may be out of reach, so the image is built
+ * here from Debian packages (reused while its inputs are unchanged). A build
+ * or start that fails is the reason for the fallback, in one line.
+ */
+async function kafkaContainer(): Promise<Started> {
+  const log = (line: string) => console.log(`[images] ${line}`);
+  try {
+    await buildImages({ docker: createDockerCli(), root: projectRoot, home: devstackHome, log, only: ['kafka'] });
+  } catch (error) {
+    return { ok: false, reason: `a Docker engine answered but the image ${LOCAL_IMAGES.kafka} could not be built (${firstLine(error)})` };
+  }
+  try {
+    const kafka = await startKafkaContainer({ hostPort: await freePort(CONTAINER_PORTS.kafka) });
+    console.log(
+      `[kafka] Testcontainers started ${LOCAL_IMAGES.kafka} (container ${kafka.container.getName().replace(/^\//, '')}) on ${kafka.brokers.join(',')}`,
+    );
+    return { ok: true, brokers: kafka.brokers, stop: kafka.stop };
+  } catch (error) {
+    return { ok: false, reason: `the Kafka container from ${LOCAL_IMAGES.kafka} did not start (${firstLine(error)})` };
+  }
+}
+
+function firstLine(error: unknown): string {
+  return String((error as Error).message ?? error).split('\n')[0] ?? '';
+}
+
+type Engine = { ok: true } | { ok: false; reason: string };
+
+async function dockerEngine(): Promise<Engine> {
   try {
     const { getContainerRuntimeClient } = await import('testcontainers');
     await getContainerRuntimeClient();

@@ -40,6 +40,8 @@ export async function startKafkaContainer(options: KafkaContainerOptions): Promi
       // The bridge creates its topics; a missing create must fail, as on the local broker.
       KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'false',
       KAFKA_NUM_PARTITIONS: '6',
+      // As the local broker's: the whole suite's topics and groups on one node.
+      KAFKA_HEAP_OPTS: '-Xms256m -Xmx1g',
     })
     .withLabels(ownerLabels())
     .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))

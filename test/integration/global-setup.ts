@@ -11,6 +11,7 @@ import { devstackHome, projectRoot } from '../../src/paths.js';
 import { startKafkaContainer } from '../../src/testing/kafka-container.js';
 import { removeOrphans } from '../../src/testing/owner.js';
 import { CONTAINER_PORTS, freePort } from '../support/containers.js';
+import { type ContainerOutcome, chooseKafka, type Engine } from '../support/kafka-choice.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,7 +21,7 @@ declare module 'vitest' {
     /** A real Redis for DEDUPE_STORE=redis. */
     redisUrl: string;
     /** Whether a Docker engine answered: the container tests run only then, and say so when they do not. */
-    dockerEngine: { ok: true } | { ok: false; reason: string };
+    dockerEngine: Engine;
   }
 }
 
@@ -91,50 +92,32 @@ async function schemaRegistry(project: TestProject): Promise<() => Promise<void>
   };
 }
 
-/**
- * The broker for the integration tests, in the order the README's Tests section gives:
- * KAFKA_BROKERS if set; a Kafka container from the locally built image when a
- * Docker engine answers; otherwise the local development broker (started here,
- * stopped after). An engine that answers never ends the run early: a missing
- * image or a container that does not start is one line, then the local broker.
- */
-async function kafka(project: TestProject, docker: Engine): Promise<() => Promise<void>> {
-  const given = loadConfig(process.env).kafkaBrokers;
-  if (given) {
-    console.log(`[kafka] using KAFKA_BROKERS=${given.join(',')}`);
-    project.provide('kafkaBrokers', given);
-    return async () => {};
-  }
-
-  if (docker.ok) {
-    const container = await kafkaContainer();
-    if (container.ok) {
-      project.provide('kafkaBrokers', container.brokers);
-      return container.stop;
-    }
-    console.log(`[kafka] Testcontainers path skipped: ${container.reason}; using the local development broker`);
-  } else {
-    console.log(`[kafka] Testcontainers path skipped: no Docker engine answered (${docker.reason}); using the local development broker`);
-  }
-
-  const broker = createLocalBroker({ home: devstackHome, log: (line) => console.log(`[kafka] ${line}`) });
-  const { brokers, reused } = await broker.start();
-  console.log(`[kafka] local broker ${reused ? 'reused' : 'started'} on ${brokers.join(',')}`);
-  project.provide('kafkaBrokers', brokers);
-  // Stop only what this run started: a developer's running broker stays up.
-  return async () => {
-    if (!reused) await broker.stop();
-  };
+/** The broker for the integration tests: see chooseKafka. */
+async function kafka(project: TestProject, engine: Engine): Promise<() => Promise<void>> {
+  const log = (line: string) => console.log(`[kafka] ${line}`);
+  const chosen = await chooseKafka({
+    given: loadConfig(process.env).kafkaBrokers,
+    engine,
+    container: kafkaContainer,
+    log,
+    async local() {
+      const broker = createLocalBroker({ home: devstackHome, log });
+      const { brokers, reused } = await broker.start();
+      log(`local broker ${reused ? 'reused' : 'started'} on ${brokers.join(',')}`);
+      // Stop only what this run started: a developer's running broker stays up.
+      return { brokers, stop: async () => (reused ? undefined : broker.stop()) };
+    },
+  });
+  project.provide('kafkaBrokers', chosen.brokers);
+  return chosen.stop;
 }
-
-type Started = { ok: true; brokers: string[]; stop: () => Promise<void> } | { ok: false; reason: string };
 
 /**
  * Nothing is pulled: registries may be out of reach, so the image is built
  * here from Debian packages (reused while its inputs are unchanged). A build
  * or start that fails is the reason for the fallback, in one line.
  */
-async function kafkaContainer(): Promise<Started> {
+async function kafkaContainer(): Promise<ContainerOutcome> {
   const log = (line: string) => console.log(`[images] ${line}`);
   try {
     await buildImages({ docker: createDockerCli(), root: projectRoot, home: devstackHome, log, only: ['kafka'] });
@@ -155,8 +138,6 @@ async function kafkaContainer(): Promise<Started> {
 function firstLine(error: unknown): string {
   return String((error as Error).message ?? error).split('\n')[0] ?? '';
 }
-
-type Engine = { ok: true } | { ok: false; reason: string };
 
 async function dockerEngine(): Promise<Engine> {
   try {

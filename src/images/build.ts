@@ -1,4 +1,5 @@
-import { cp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { renderLog4j } from '../devstack/config.js';
 import { ensureJars } from '../devstack/jars.js';
@@ -80,6 +81,7 @@ export async function buildImages(options: BuildOptions): Promise<BuiltImage[]> 
       const context = join(contexts, name);
       await rm(context, { recursive: true, force: true });
       await cp(join(root, 'docker', name), context, { recursive: true });
+      if (name === 'node') await copyHostAuthorities(join(context, 'ca-certificates'));
       if (name === 'kafka') {
         const libs = await ensureJars({ home, log });
         await cp(libs, join(context, 'libs'), { recursive: true });
@@ -101,6 +103,14 @@ export async function buildImages(options: BuildOptions): Promise<BuiltImage[]> 
     built.push({ name, image, reused, seconds });
   }
   return built;
+}
+
+/** Where Debian (and Ubuntu) keep the authorities a host adds to its trust store. */
+const HOST_AUTHORITIES = '/usr/local/share/ca-certificates';
+
+async function copyHostAuthorities(target: string): Promise<void> {
+  await mkdir(target, { recursive: true });
+  if (existsSync(HOST_AUTHORITIES)) await cp(HOST_AUTHORITIES, target, { recursive: true });
 }
 
 async function dockerBuild(

@@ -6,4 +6,7 @@ while [ $# -gt 0 ]; do
   if [ "$1" = --bootstrap-server ]; then server=$2; shift; fi
   shift
 done
-exec 3<>"/dev/tcp/${server%:*}/${server##*:}"
+host=${server%:*}
+# bash tries only the first address of a name, and localhost is ::1 first where IPv6 may be off.
+[ "$host" = localhost ] && host=127.0.0.1
+exec 3<>"/dev/tcp/${host}/${server##*:}"

@@ -54,6 +54,20 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/(images/|devstack/|paths\\.ts$)' },
     },
     {
+      name: 'testing-for-tests-only',
+      severity: 'error',
+      comment: 'the Testcontainers helpers serve tests (ours and downstream ones); nothing the bridge runs imports them',
+      from: { path: '^src/', pathNot: '^src/testing/' },
+      to: { path: '^src/testing/' },
+    },
+    {
+      name: 'testing-above-the-parts',
+      severity: 'error',
+      comment: 'the helpers start images and sign events; they never reach into entry points or the running pipeline',
+      from: { path: '^src/testing/' },
+      to: { path: layer('kafka', 'registry', 'dedupe', 'spool', 'replay', 'consumer', 'devstack', 'config', ...ENTRY_POINTS) },
+    },
+    {
       name: 'events-above-the-contract-only',
       severity: 'error',
       comment: 'what is made from the catalogue (AsyncAPI, samples, schema diffs) reads the contract and nothing else of the bridge',

@@ -3,6 +3,7 @@ import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { renderLog4j } from '../devstack/config.js';
 import { ensureJars } from '../devstack/jars.js';
+import { withLock } from '../devstack/lock.js';
 import { BASE_RECIPE, buildBase } from './base.js';
 import { builtInputs, type DockerCli, imageId } from './docker.js';
 import { inputsHash } from './inputs.js';
@@ -50,6 +51,13 @@ const ORDER: LocalImage[] = ['base', 'node', 'kafka', 'bridge'];
  * inside them), never a container registry.
  */
 export async function buildImages(options: BuildOptions): Promise<BuiltImage[]> {
+  // Test files and the command may build at once: one builds, the others then find its images.
+  await mkdir(join(options.home, 'images'), { recursive: true });
+  const onWait = () => options.log('waiting for another process that is building the images…');
+  return withLock(join(options.home, 'images', 'build.lock'), { timeoutMs: 30 * 60_000, onWait }, () => buildInOrder(options));
+}
+
+async function buildInOrder(options: BuildOptions): Promise<BuiltImage[]> {
   const { docker, root, home, log } = options;
   const wanted = new Set<LocalImage>();
   const want = (name: LocalImage) => {
@@ -122,6 +130,6 @@ async function dockerBuild(
   context: string,
   log: (line: string) => void,
 ): Promise<void> {
-  const args = ['build', '--label', `${INPUTS_LABEL}=${hash}`, ...buildArgs, '-f', dockerfile, '-t', image, context];
+  const args = ['build', '--force-rm', '--label', `${INPUTS_LABEL}=${hash}`, ...buildArgs, '-f', dockerfile, '-t', image, context];
   await docker.run(args, { onLine: (line) => (/^Step \d+\/\d+ :/.test(line) ? log(`  ${line}`) : undefined) });
 }

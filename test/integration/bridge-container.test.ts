@@ -5,7 +5,7 @@ import { createDockerCli } from '../../src/images/docker.js';
 import { devstackHome, projectRoot } from '../../src/paths.js';
 import { type StartedKafka, startKafkaContainer } from '../../src/testing/kafka-container.js';
 import { type BridgeContainer, dockerCommand, runBridgeContainer } from '../support/bridge-container.js';
-import { CONTAINER_PORTS, freePort } from '../support/containers.js';
+import { CONTAINER_PORTS, freePort, IMAGE_BUILD_MS } from '../support/containers.js';
 import { documentUploaded, SECRET } from '../support/events.js';
 import { uniquePrefix } from '../support/kafka.js';
 import { readBack } from '../support/readback.js';
@@ -48,7 +48,7 @@ describe.skipIf(!engine.ok)('the bridge image, run with docker against a Kafka c
     network = await new Network().start();
     kafka = await startKafkaContainer({ hostPort: await freePort(CONTAINER_PORTS.bridgeKafka), network });
     console.log(`[containers] Testcontainers started ${kafka.container.getName().replace(/^\//, '')} for the bridge image`);
-  });
+  }, IMAGE_BUILD_MS);
   afterAll(async () => {
     for (const container of containers) await container.remove();
     await dockerCommand(['volume', 'rm', '-f', volume]).catch(() => '');

@@ -8,7 +8,7 @@ import { buildImages } from '../../src/images/build.js';
 import { createDockerCli } from '../../src/images/docker.js';
 import { LOCAL_IMAGES } from '../../src/images/names.js';
 import { devstackHome, projectRoot } from '../../src/paths.js';
-import { CONTAINER_PORTS, freePort } from '../support/containers.js';
+import { CONTAINER_PORTS, freePort, IMAGE_BUILD_MS } from '../support/containers.js';
 import { documentUploaded, signed } from '../support/events.js';
 import { readBack } from '../support/readback.js';
 
@@ -61,7 +61,7 @@ describe.skipIf(skipped !== undefined)('docker compose up --wait with the images
       BRIDGE_PORT: String(await freePort({ from: CONTAINER_PORTS.compose.from + 5, to: CONTAINER_PORTS.compose.to })),
       POPP_WEBHOOK_SECRET: secret,
     };
-  });
+  }, IMAGE_BUILD_MS);
   afterAll(async () => {
     if (dir) {
       await composeRun(['down', '-v', '--timeout', '40']).catch((error: Error) => console.log(`[compose] down failed: ${error.message}`));

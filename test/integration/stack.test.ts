@@ -5,7 +5,7 @@ import { createDockerCli } from '../../src/images/docker.js';
 import { devstackHome, projectRoot } from '../../src/paths.js';
 import { type PoppBridgeStack, startPoppBridgeStack } from '../../src/testing/stack.js';
 import { eventually } from '../support/consumer.js';
-import { CONTAINER_PORTS, freePort } from '../support/containers.js';
+import { CONTAINER_PORTS, freePort, IMAGE_BUILD_MS } from '../support/containers.js';
 
 const engine = inject('dockerEngine');
 if (!engine.ok) console.log(`[containers] downstream stack example skipped: no Docker engine answered (${engine.reason})`);
@@ -27,7 +27,7 @@ describe.skipIf(!engine.ok)('a downstream consumer tested against startPoppBridg
       bridgePort: await freePort({ from: CONTAINER_PORTS.stack.from + 10, to: CONTAINER_PORTS.stack.to }),
     });
     console.log(`[containers] Testcontainers started the stack: Kafka on ${stack.brokers.join(',')}, the bridge at ${stack.webhookUrl}`);
-  });
+  }, IMAGE_BUILD_MS);
   afterAll(async () => {
     await consumer?.stop();
     await stack?.stop();

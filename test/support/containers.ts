@@ -12,6 +12,13 @@ export const CONTAINER_PORTS = {
   stack: { from: 45040, to: 45059 },
 } as const;
 
+/**
+ * What a hook that builds images may take: the bridge image from nothing is
+ * an npm ci and a compile inside docker build, minutes on a busy machine
+ * (CI builds the images before the tests, so there they are reused at once).
+ */
+export const IMAGE_BUILD_MS = 20 * 60_000;
+
 /** The first port of the block that nothing listens on now. */
 export async function freePort(block: { from: number; to: number }): Promise<number> {
   for (let port = block.from; port <= block.to; port++) {

@@ -8,6 +8,9 @@ import type { DockerCli } from '../../../src/images/docker.js';
 import { inputsHash } from '../../../src/images/inputs.js';
 import { INPUTS_LABEL, LOCAL_IMAGES } from '../../../src/images/names.js';
 
+/** What the in-memory engine builds does not matter: only that a change to it is a change of inputs. */
+const DOCKERFILE = 'FROM base\n';
+
 /** An in-memory engine that knows images by name and label, and records the builds asked of it. */
 function memoryDocker(existing: Record<string, string> = {}) {
   const labels = new Map(Object.entries(existing));
@@ -46,7 +49,7 @@ async function tempDir(prefix: string): Promise<string> {
 /** The files the bridge's Dockerfile copies, and the Node image's Dockerfile. */
 async function project(): Promise<string> {
   const root = await tempDir('popp-images-');
-  await writeFile(join(root, 'Dockerfile'), 'FROM ${BASE_IMAGE}\n');
+  await writeFile(join(root, 'Dockerfile'), DOCKERFILE);
   for (const file of ['.dockerignore', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json']) {
     await writeFile(join(root, file), '{}');
   }
@@ -55,7 +58,7 @@ async function project(): Promise<string> {
     await writeFile(join(root, dir, 'a.ts'), 'x');
   }
   await mkdir(join(root, 'docker', 'node'), { recursive: true });
-  await writeFile(join(root, 'docker', 'node', 'Dockerfile'), 'FROM ${BASE_IMAGE}\n');
+  await writeFile(join(root, 'docker', 'node', 'Dockerfile'), DOCKERFILE);
   return root;
 }
 

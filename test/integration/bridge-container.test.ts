@@ -11,7 +11,7 @@ import { uniquePrefix } from '../support/kafka.js';
 import { readBack } from '../support/readback.js';
 
 const engine = inject('dockerEngine');
-if (!engine.ok) console.log(`[containers] bridge-container tests skipped: no Docker engine answered (${engine.reason})`);
+if (!engine.ok) console.log(`[containers] bridge-container tests skipped: ${engine.reason}`);
 
 /**
  * The image built from the project's Dockerfile, run as users run it, against

@@ -20,7 +20,7 @@ const compose = engine.ok
       (error: Error) => error.message.split('\n')[0],
     )
   : 'no Docker engine';
-const skipped = !engine.ok ? `no Docker engine answered (${engine.reason})` : compose;
+const skipped = engine.ok ? compose : engine.reason;
 if (skipped) console.log(`[containers] compose test skipped: ${skipped}`);
 
 /**

@@ -20,7 +20,7 @@ declare module 'vitest' {
     schemaRegistryUrl: string;
     /** A real Redis for DEDUPE_STORE=redis. */
     redisUrl: string;
-    /** Whether a Docker engine answered: the container tests run only then, and say so when they do not. */
+    /** Whether an engine answered and the local images could be built: the container tests run only then, and say why not. */
     dockerEngine: Engine;
   }
 }
@@ -33,15 +33,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     for (const line of missing) console.error(`[prerequisites] ${line}`);
     throw new Error(`the integration tests need ${missing.length === 1 ? 'a tool' : 'tools'} this machine lacks (see the lines above)`);
   }
-  const docker = await dockerEngine();
-  project.provide('dockerEngine', docker);
-  if (docker.ok) {
-    // Ryuk's image would have to be pulled; containers are stopped by whoever started them (src/testing/owner.ts).
-    process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
-    const removed = await removeOrphans();
-    if (removed.length > 0) console.log(`[containers] removed ${removed.length} left by runs that died: ${removed.join(', ')}`);
-  }
-  const started = await Promise.allSettled([kafka(project, docker), schemaRegistry(project), redis(project)]);
+  const containers = await containerPath();
+  project.provide('dockerEngine', containers);
+  const started = await Promise.allSettled([kafka(project, containers), schemaRegistry(project), redis(project)]);
   const teardowns = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const teardown = async () => {
     await Promise.all(teardowns.map((stop) => stop()));
@@ -113,17 +107,29 @@ async function kafka(project: TestProject, engine: Engine): Promise<() => Promis
 }
 
 /**
- * Nothing is pulled: registries may be out of reach, so the image is built
- * here from Debian packages (reused while its inputs are unchanged). A build
- * or start that fails is the reason for the fallback, in one line.
+ * Whether the container tests can run: an engine answers and the local Kafka
+ * image is built, or reused (nothing is pulled: registries may be out of
+ * reach). The base image needs debootstrap and root: where that fails the
+ * reason is given once, and every container test is skipped with it.
  */
-async function kafkaContainer(): Promise<ContainerOutcome> {
+async function containerPath(): Promise<Engine> {
+  const engine = await dockerEngine();
+  if (!engine.ok) return { ok: false, reason: `no Docker engine answered (${engine.reason})` };
+  // Ryuk's image would have to be pulled; containers are stopped by whoever started them (src/testing/owner.ts).
+  process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+  const removed = await removeOrphans();
+  if (removed.length > 0) console.log(`[containers] removed ${removed.length} left by runs that died: ${removed.join(', ')}`);
   const log = (line: string) => console.log(`[images] ${line}`);
   try {
     await buildImages({ docker: createDockerCli(), root: projectRoot, home: devstackHome, log, only: ['kafka'] });
+    return { ok: true };
   } catch (error) {
     return { ok: false, reason: `a Docker engine answered but the image ${LOCAL_IMAGES.kafka} could not be built (${firstLine(error)})` };
   }
+}
+
+/** Starts the Kafka container; a start that fails is the reason for the fallback, in one line. */
+async function kafkaContainer(): Promise<ContainerOutcome> {
   try {
     const kafka = await startKafkaContainer({ hostPort: await freePort(CONTAINER_PORTS.kafka) });
     console.log(

@@ -1,4 +1,4 @@
-/** Whether a Docker engine answered, and if not, why. */
+/** Whether the container path is open (an engine answered, the local images are built), and if not, why. */
 export type Engine = { ok: true } | { ok: false; reason: string };
 
 export type StartedKafka = { brokers: string[]; stop: () => Promise<void> };
@@ -33,7 +33,7 @@ export async function chooseKafka(options: {
     if (outcome.ok) return { via: 'container', brokers: outcome.brokers, stop: outcome.stop };
     log(`Testcontainers path skipped: ${outcome.reason}; using the local development broker`);
   } else {
-    log(`Testcontainers path skipped: no Docker engine answered (${engine.reason}); using the local development broker`);
+    log(`Testcontainers path skipped: ${engine.reason}; using the local development broker`);
   }
   return { via: 'local broker', ...(await options.local()) };
 }

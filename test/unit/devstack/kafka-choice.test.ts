@@ -38,20 +38,21 @@ describe('the integration suite picks its Kafka', () => {
     expect(lines).toEqual([]);
   });
 
-  it('falls back to the local broker after one line naming why, when the image cannot be built or started', async () => {
-    const reason = 'a Docker engine answered but the image popp-bridge-local/kafka:4.1.1 could not be built (debootstrap could not run)';
+  it('falls back to the local broker after one line naming why, when the container does not start', async () => {
+    const reason = 'the Kafka container from popp-bridge-local/kafka:4.1.1 did not start (port 45000 is in use)';
     const { choice, lines, started } = choose(undefined, { ok: true }, { ok: false, reason });
     expect(await choice).toMatchObject({ via: 'local broker', brokers: ['127.0.0.1:9092'] });
     expect(started).toEqual(['container', 'local']);
     expect(lines).toEqual([`Testcontainers path skipped: ${reason}; using the local development broker`]);
   });
 
-  it('says the container path was skipped when no engine answers, and never asks for a container', async () => {
-    const { choice, lines, started } = choose(undefined, { ok: false, reason: 'connect ENOENT /var/run/docker.sock' }, running);
+  it.each([
+    'no Docker engine answered (connect ENOENT /var/run/docker.sock)',
+    'a Docker engine answered but the image popp-bridge-local/kafka:4.1.1 could not be built (debootstrap could not run)',
+  ])('says the container path was skipped, and never asks for a container, when %s', async (reason) => {
+    const { choice, lines, started } = choose(undefined, { ok: false, reason }, running);
     expect(await choice).toMatchObject({ via: 'local broker' });
     expect(started).toEqual(['local']);
-    expect(lines).toEqual([
-      'Testcontainers path skipped: no Docker engine answered (connect ENOENT /var/run/docker.sock); using the local development broker',
-    ]);
+    expect(lines).toEqual([`Testcontainers path skipped: ${reason}; using the local development broker`]);
   });
 });

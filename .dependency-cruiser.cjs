@@ -54,6 +54,20 @@ module.exports = {
       to: { path: '^(src|generated)/', pathNot: '^src/(disk/|config/declare\\.ts$)' },
     },
     {
+      name: 'images-stand-alone',
+      severity: 'error',
+      comment: 'the local Docker images are built from files and the devstack jars; they know nothing of the bridge',
+      from: { path: '^src/images/' },
+      to: { path: '^src/', pathNot: '^src/(images/|devstack/|paths\\.ts$)' },
+    },
+    {
+      name: 'testing-for-tests-only',
+      severity: 'error',
+      comment: 'the Testcontainers helpers serve tests (ours and downstream ones); nothing the bridge runs imports them',
+      from: { path: '^src/', pathNot: '^src/testing/' },
+      to: { path: '^src/testing/' },
+    },
+    {
       name: 'events-above-the-contract-only',
       severity: 'error',
       comment: 'what is made from the catalogue (AsyncAPI, samples, schema diffs) reads the contract and nothing else of the bridge',
@@ -121,11 +135,12 @@ module.exports = {
       name: 'testing-helpers-stand-alone',
       severity: 'error',
       comment:
-        "popp-bridge/testing signs and samples events for a downstream service's tests: the signature, the samples and the contract, nothing that runs the bridge",
+        "popp-bridge/testing signs and samples events for a downstream service's tests, and starts the bridge's images: the signature, the samples, the contract and the image names, nothing that runs the bridge",
       from: { path: '^src/testing/' },
       to: {
         path: '^(src|generated)/',
-        pathNot: '^(src/testing/|src/contract/|generated/|src/webhook/verify\\.ts$|src/events/samples\\.ts$|src/paths\\.ts$)',
+        pathNot:
+          '^(src/testing/|src/contract/|generated/|src/webhook/verify\\.ts$|src/events/samples\\.ts$|src/paths\\.ts$|src/images/names\\.ts$)',
       },
     },
     {

@@ -7,9 +7,13 @@
 # which SHUTDOWN_TIMEOUT_MS bounds at 30 s by default; give it that and a few seconds more.
 
 ARG NODE_VERSION=20
+# The image both stages start from: the official Node.js image users pull. Where no registry can be
+# reached, `popp-bridge images` builds a Debian one and passes it here (docs/guides/containers.md):
+#   docker build --build-arg BASE_IMAGE=popp-bridge-local/node:20 -t popp-bridge .
+ARG BASE_IMAGE=node:${NODE_VERSION}-slim
 
 # --- build: all dependencies, TypeScript compiled to dist/ ---------------------------------------
-FROM node:${NODE_VERSION}-slim AS build
+FROM ${BASE_IMAGE} AS build
 WORKDIR /app
 # Scripts are skipped here (and `prepare` runs as `npm run build` below, once the sources are in),
 # so the dependency layer stays cached while only the sources change.
@@ -23,7 +27,7 @@ COPY bin ./bin
 RUN npm run build
 
 # --- runtime: production dependencies and the built files, run as the non-root `node` user -----
-FROM node:${NODE_VERSION}-slim AS runtime
+FROM ${BASE_IMAGE} AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -34,9 +38,11 @@ COPY --from=build /app/bin ./bin
 # Validators are compiled from these JSON Schemas at start-up.
 COPY --from=build /app/schemas ./schemas
 COPY --from=build /app/generated ./generated
-# The one place the bridge writes: the dedupe window (DEDUPE_STORE=memory), kept across restarts; mount a volume
-# here so it outlives the container too. With OUTAGE_POLICY=spool, put SPOOL_DIR under it as well.
-RUN mkdir -p /var/lib/popp-bridge/dedupe && chown -R node:node /var/lib/popp-bridge
+# The two places the bridge writes, owned by `node` (a volume mounted there starts with this owner):
+# the dedupe window (DEDUPE_STORE=memory), kept across restarts, and SPOOL_DIR's default
+# (OUTAGE_POLICY=spool). Mount volumes on both so they outlive the container:
+#   docker run -v popp-state:/var/lib/popp-bridge -v popp-spool:/app/spool ...
+RUN mkdir -p /var/lib/popp-bridge/dedupe spool && chown -R node:node /var/lib/popp-bridge spool
 ENV DEDUPE_DIR=/var/lib/popp-bridge/dedupe
 VOLUME ["/var/lib/popp-bridge"]
 USER node

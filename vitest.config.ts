@@ -9,6 +9,7 @@ const resolve = {
     { find: /^popp-bridge\/consumer$/, replacement: source('./src/consumer/index.ts') },
     { find: /^popp-bridge\/events$/, replacement: source('./generated/events.ts') },
     { find: /^popp-bridge\/testing$/, replacement: source('./src/testing/index.ts') },
+    { find: /^popp-bridge\/testing\/containers$/, replacement: source('./src/testing/stack.ts') },
   ],
 };
 
@@ -21,8 +22,10 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          // Picks the broker (KAFKA_BROKERS, Testcontainers, or the local one) once for all files.
+          // Picks the broker (KAFKA_BROKERS, a Kafka container, or the local one) once for all files.
           globalSetup: ['test/integration/global-setup.ts'],
+          // Ryuk's image would have to be pulled: test files stop their own containers (src/testing/owner.ts).
+          env: { TESTCONTAINERS_RYUK_DISABLED: process.env.TESTCONTAINERS_RYUK_DISABLED ?? 'true' },
           testTimeout: 60_000,
           hookTimeout: 600_000,
         },

@@ -19,6 +19,7 @@ const USAGE = `usage: popp-bridge <command>
   replay-dead-letters [--dry-run]  publish the dead letters that pass the current schemas
   tail [--event TYPE] [--from-beginning] [--group G]
                                  print the events in the topics, one line each (payload fields included)
+  images build [NAME...]|status  the Docker images for tests and compose, built from Debian packages (no registry)
   spool status [--dir DIR] [--json]
                                  what the local spool (OUTAGE_POLICY=spool) holds, read from SPOOL_DIR
 
@@ -47,6 +48,8 @@ export async function main(argv: string[], print: (line: string) => void = conso
         return await (await import('../commands/replay-dead-letters.js')).replayCommand(rest, print);
       case 'tail':
         return await (await import('../commands/tail.js')).tailCommand(rest, print);
+      case 'images':
+        return await (await import('../commands/images.js')).imagesCommand(rest, print);
       case 'spool':
         return await (await import('../commands/spool.js')).spoolCommand(rest, print);
       case undefined:

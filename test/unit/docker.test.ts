@@ -143,6 +143,24 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('uses the official images unless the shell names others', () => {
+    expect(interpolate(must(kafka.image, 'the kafka image'), {})).toBe('apache/kafka:4.1.1');
+    expect(interpolate(must(registry.image, 'the registry image'), {})).toMatch(/^confluentinc\/cp-schema-registry:/);
+    const local = { KAFKA_IMAGE: 'popp-bridge-local/kafka:4.1.1', BRIDGE_IMAGE: 'popp-bridge-local/bridge:latest' };
+    expect(interpolate(must(kafka.image, 'the kafka image'), local)).toBe(local.KAFKA_IMAGE);
+    expect(interpolate(must(bridge.image, 'the bridge image'), local)).toBe(local.BRIDGE_IMAGE);
+  });
+
+  it('moves the host listener of Kafka as one: bound, advertised and published on KAFKA_HOST_PORT', () => {
+    const shell = { KAFKA_HOST_PORT: '45555' };
+    const env = environment(kafka, shell);
+    const external = listeners(env.KAFKA_ADVERTISED_LISTENERS).filter((item) => item.host === 'localhost');
+    expect(external.map((item) => item.port)).toEqual([45555]);
+    expect(listeners(env.KAFKA_LISTENERS).find((item) => item.name === external[0]?.name)?.port).toBe(45555);
+    expect(ports(kafka, shell)).toContainEqual({ published: 45555, target: 45555 });
+    expect(ports(bridge, { BRIDGE_PORT: '45556' })).toContainEqual({ published: 45556, target: 3000 });
+  });
+
   it('keeps the controller listener for the quorum, never advertised', () => {
     const controller = must(kafkaEnv.KAFKA_CONTROLLER_LISTENER_NAMES, 'KAFKA_CONTROLLER_LISTENER_NAMES');
     const voterPort = Number(kafkaEnv.KAFKA_CONTROLLER_QUORUM_VOTERS?.split(':').at(-1));
@@ -250,10 +268,12 @@ function interpolate(value: string, shell: Env): string {
   });
 }
 
-function ports(of: Service): { published: number; target: number }[] {
+function ports(of: Service, shell: Env = {}): { published: number; target: number }[] {
   return (of.ports ?? []).map((entry) => {
     if (typeof entry === 'object') return { published: Number(entry.published ?? entry.target), target: entry.target };
-    const parts = entry.replace(/\/(tcp|udp)$/, '').split(':');
+    const parts = interpolate(entry, shell)
+      .replace(/\/(tcp|udp)$/, '')
+      .split(':');
     return { published: Number(parts.at(-2) ?? parts.at(-1)), target: Number(parts.at(-1)) };
   });
 }
@@ -304,10 +324,10 @@ function parseDockerfile(text: string): { stages: Stage[] } {
     const stage = stages.at(-1);
     if (keyword === 'ARG' && !stage) {
       const [name = '', value = ''] = rest.split('=');
-      args[name] = value;
+      args[name] = expand(value);
     } else if (keyword === 'FROM') {
       const [image = '', , name] = rest.split(/\s+/);
-      const from = image.replace(/\$\{(\w+)\}/g, (_, arg: string) => args[arg] ?? '');
+      const from = expand(image);
       const base = stages.find((item) => item.name === from);
       stages.push({
         ...(base ?? { workdir: '/', user: undefined, expose: [], entrypoint: [], cmd: [], healthcheck: undefined }),
@@ -324,6 +344,11 @@ function parseDockerfile(text: string): { stages: Stage[] } {
     }
   }
   return { stages };
+
+  /** `${NAME}` from the ARGs declared before the first stage, with their default values. */
+  function expand(value: string): string {
+    return value.replace(/\$\{(\w+)\}/g, (_, arg: string) => args[arg] ?? '');
+  }
 
   function apply(stage: Stage, keyword: string, rest: string): void {
     if (keyword === 'WORKDIR') stage.workdir = posix.resolve(stage.workdir, rest);

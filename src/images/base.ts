@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type DockerCli, imageId } from './docker.js';
@@ -6,10 +7,40 @@ import { type DockerCli, imageId } from './docker.js';
 /** Debian's release with Node.js 20 (nodejs 20.19) and a current JRE; minbase: apt and little else. */
 export const BASE_SUITE = 'trixie';
 const VARIANT = 'minbase';
-const MIRROR = 'http://deb.debian.org/debian';
 
-/** What makes the base: a new recipe here means a new base, and so new images on it. */
-export const BASE_RECIPE = `debootstrap --variant=${VARIANT} ${BASE_SUITE} ${MIRROR}; docker import; apt sources`;
+/** What makes the base: a new recipe here (or another mirror) means a new base, and so new images on it. */
+export const baseRecipe = (mirror: string) => `debootstrap --variant=${VARIANT} ${BASE_SUITE} ${mirror}; docker import; apt sources`;
+
+/**
+ * The Debian archive the host's own apt uses (its first `URIs:` or `deb`
+ * line that is not the security archive): the images come from where the
+ * host's packages come from, which is also what a machine behind a package
+ * proxy can reach.
+ */
+export function hostDebianMirror(aptDir = '/etc/apt'): string {
+  const texts: string[] = [];
+  const read = (path: string) => {
+    try {
+      texts.push(readFileSync(path, 'utf8'));
+    } catch {}
+  };
+  read(join(aptDir, 'sources.list'));
+  let parts: string[] = [];
+  try {
+    parts = readdirSync(join(aptDir, 'sources.list.d')).sort();
+  } catch {}
+  for (const name of parts) read(join(aptDir, 'sources.list.d', name));
+  const uris = texts.flatMap((text) =>
+    text.split('\n').flatMap((line) => {
+      const deb = /^deb\s+(?:\[[^\]]*\]\s+)?(\S+)/.exec(line.trim());
+      const deb822 = /^URIs:\s*(.+)$/.exec(line.trim());
+      return deb ? [deb[1] as string] : deb822 ? (deb822[1] as string).split(/\s+/) : [];
+    }),
+  );
+  const mirror = uris.find((uri) => /^https?:\/\//.test(uri) && !/-security\/?$/.test(uri));
+  if (!mirror) throw new Error(`no Debian archive in the apt sources of ${aptDir}: debootstrap needs one to build the base image`);
+  return mirror.replace(/\/$/, '');
+}
 
 /**
  * Debian's root file system made with debootstrap (needs root and the
@@ -21,14 +52,15 @@ export async function buildBase(options: {
   image: string;
   labels: Record<string, string>;
   workDir: string;
+  mirror: string;
   log: (line: string) => void;
 }): Promise<string> {
-  const { docker, image, labels, workDir, log } = options;
+  const { docker, image, labels, workDir, mirror, log } = options;
   const rootfs = join(workDir, `rootfs-${BASE_SUITE}`);
   await rm(rootfs, { recursive: true, force: true });
   await mkdir(workDir, { recursive: true });
   log(`debootstrap --variant=${VARIANT} ${BASE_SUITE} (about a minute or two)`);
-  await run('debootstrap', [`--variant=${VARIANT}`, BASE_SUITE, rootfs, MIRROR], log);
+  await run('debootstrap', [`--variant=${VARIANT}`, BASE_SUITE, rootfs, mirror], log);
   try {
     const changes = [
       ...Object.entries(labels).map(([name, value]) => `LABEL ${name}=${value}`),

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { renderLog4j } from '../devstack/config.js';
 import { ensureJars } from '../devstack/jars.js';
 import { withLock } from '../devstack/lock.js';
-import { BASE_RECIPE, buildBase } from './base.js';
+import { baseRecipe, buildBase, hostDebianMirror } from './base.js';
 import { builtInputs, type DockerCli, imageId } from './docker.js';
 import { inputsHash } from './inputs.js';
 import { INPUTS_LABEL, LOCAL_IMAGES, type LocalImage } from './names.js';
@@ -18,6 +18,8 @@ export interface BuildOptions {
   log: (line: string) => void;
   /** Which images, in build order; each brings the ones it is built on. */
   only?: LocalImage[];
+  /** The Debian archive debootstrap reads; default the host's own (hostDebianMirror). */
+  mirror?: string;
 }
 
 export interface BuiltImage {
@@ -78,9 +80,10 @@ async function buildInOrder(options: BuildOptions): Promise<BuiltImage[]> {
     let hash: string;
     let build: () => Promise<void>;
     if (name === 'base') {
-      hash = await inputsHash(root, [], [BASE_RECIPE]);
+      const mirror = options.mirror ?? hostDebianMirror();
+      hash = await inputsHash(root, [], [baseRecipe(mirror)]);
       build = async () => {
-        await buildBase({ docker, image, labels: { [INPUTS_LABEL]: hash }, workDir: contexts, log });
+        await buildBase({ docker, image, labels: { [INPUTS_LABEL]: hash }, workDir: contexts, mirror, log });
       };
     } else if (name === 'bridge') {
       hash = await inputsHash(root, BRIDGE_INPUTS, [baseId]);

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BASE_RECIPE } from '../../../src/images/base.js';
+import { baseRecipe, hostDebianMirror } from '../../../src/images/base.js';
 import { buildImages } from '../../../src/images/build.js';
 import type { DockerCli } from '../../../src/images/docker.js';
 import { inputsHash } from '../../../src/images/inputs.js';
@@ -10,6 +10,7 @@ import { INPUTS_LABEL, LOCAL_IMAGES } from '../../../src/images/names.js';
 
 /** What the in-memory engine builds does not matter: only that a change to it is a change of inputs. */
 const DOCKERFILE = 'FROM base\n';
+const MIRROR = 'http://mirror.test/debian';
 
 /** An in-memory engine that knows images by name and label, and records the builds asked of it. */
 function memoryDocker(existing: Record<string, string> = {}) {
@@ -78,8 +79,8 @@ describe('building the images in order', () => {
     const root = await project();
     const home = await tempDir('popp-images-home-');
     // The base is there from an earlier run (debootstrap is never run here).
-    const { docker, builds } = memoryDocker({ [LOCAL_IMAGES.base]: await inputsHash(root, [], [BASE_RECIPE]) });
-    const build = () => buildImages({ docker, root, home, log: () => {}, only: ['bridge'] });
+    const { docker, builds } = memoryDocker({ [LOCAL_IMAGES.base]: await inputsHash(root, [], [baseRecipe(MIRROR)]) });
+    const build = () => buildImages({ docker, root, home, log: () => {}, only: ['bridge'], mirror: MIRROR });
 
     expect((await build()).map((image) => [image.name, image.reused])).toEqual([
       ['base', true],
@@ -94,5 +95,22 @@ describe('building the images in order', () => {
     await writeFile(join(root, 'src', 'a.ts'), 'changed');
     await build();
     expect(builds).toEqual([LOCAL_IMAGES.node, LOCAL_IMAGES.bridge, LOCAL_IMAGES.bridge]);
+  });
+});
+
+describe("the base image's Debian archive", () => {
+  it("is the host's own first archive, from a one-line or a deb822 source, never the security archive", async () => {
+    const oneLine = await tempDir('popp-apt-');
+    await writeFile(join(oneLine, 'sources.list'), '# a comment\ndeb [arch=amd64] http://apt.proxy.test/debian/ bookworm main\n');
+    expect(hostDebianMirror(oneLine)).toBe('http://apt.proxy.test/debian');
+
+    const deb822 = await tempDir('popp-apt-');
+    await mkdir(join(deb822, 'sources.list.d'));
+    await writeFile(
+      join(deb822, 'sources.list.d', 'debian.sources'),
+      'Types: deb\nURIs: http://security.test/debian-security\nSuites: bookworm-security\n\nTypes: deb\nURIs: http://archive.test/debian\n',
+    );
+    expect(hostDebianMirror(deb822)).toBe('http://archive.test/debian');
+    expect(() => hostDebianMirror(join(deb822, 'missing'))).toThrow(/no Debian archive in the apt sources/);
   });
 });

@@ -1,5 +1,6 @@
 import { open, readFile, stat, unlink } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isAlive } from '../disk/lock.js';
 
 export interface LockOptions {
   /** How long to wait for another process's lock before giving up. */
@@ -58,14 +59,4 @@ async function lockHolder(file: string): Promise<{ pid: number | undefined; stal
     () => 0,
   );
   return { pid: undefined, stale: age > 5_000 };
-}
-
-/** Signal 0 only asks the kernel whether the pid exists (EPERM: it does, but belongs to someone else). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isAlive } from './lock.js';
+import { isAlive } from '../disk/lock.js';
 
 /** The pid recorded in a pid file, if the file exists and holds one. */
 export async function readPid(file: string): Promise<number | undefined> {

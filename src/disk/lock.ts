@@ -52,7 +52,7 @@ export async function lockHolder(dir: string): Promise<{ pid: number; alive: boo
 }
 
 /** Signal 0 only asks the kernel whether the pid exists (EPERM: it does, but belongs to someone else). */
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { getContainerRuntimeClient } from 'testcontainers';
+import { isAlive } from '../disk/lock.js';
 
 /**
  * Ryuk, Testcontainers' reaper, is an image from a registry, and registries
@@ -25,13 +26,4 @@ export async function removeOrphans(alive: (pid: number) => boolean = isAlive): 
     removed.push(info.Names?.[0]?.replace(/^\//, '') ?? info.Id.slice(0, 12));
   }
   return removed;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -10,6 +10,7 @@ import {
   type Producer,
   type SASLOptions,
 } from 'kafkajs';
+import { completeSends, rememberingPartitioner } from './complete-send.js';
 import { type EncodersInstalled, installKafkajsEncoders } from './kafkajs-encoders.js';
 import { oauthBearerMechanism } from './oauthbearer.js';
 import { createPartitionFetcher, type PartitionFetcher } from './partition-fetch.js';
@@ -59,6 +60,7 @@ export interface KafkaParts {
  * connection and request timeouts and few retries: its defaults turn a dead
  * broker into 30-second hangs, and an outage must become quick 503s instead.
  * Every producer takes the same path: murmur2 partitioning (docs/kafka-contract.md),
+ * sends that are complete or fail (complete-send.ts),
  * no auto-creation, no idempotence (experimental in kafkajs, see
  * docs/pipeline.md), and the fast-path encoders unless switched off, installed
  * before its first connect so kafkajs never produces without them.
@@ -77,13 +79,18 @@ export function createKafka(options: KafkaClientOptions): KafkaParts {
   return {
     producer(producerOptions = {}) {
       const { onPartition } = producerOptions;
-      const createPartitioner = onPartition ? notingPartitioner(onPartition) : javaCompatiblePartitioner;
-      const producer = kafka.producer({
-        createPartitioner,
-        allowAutoTopicCreation: false,
-        idempotent: false,
-        metadataMaxAge: PRODUCER_METADATA_MAX_AGE_MS,
-      });
+      const { createPartitioner, partitionOf } = rememberingPartitioner(
+        onPartition ? notingPartitioner(onPartition) : javaCompatiblePartitioner,
+      );
+      const producer = completeSends(
+        kafka.producer({
+          createPartitioner,
+          allowAutoTopicCreation: false,
+          idempotent: false,
+          metadataMaxAge: PRODUCER_METADATA_MAX_AGE_MS,
+        }),
+        partitionOf,
+      );
       const connect = producer.connect.bind(producer);
       producer.connect = async () => {
         await encoders();

@@ -1,4 +1,7 @@
-import { type ICustomPartitioner, KafkaJSError, type Message, type Producer, type RecordMetadata, type TopicMessages } from 'kafkajs';
+import kafkajs, { type ICustomPartitioner, type Message, type Producer, type RecordMetadata, type TopicMessages } from 'kafkajs';
+
+// kafkajs spreads its errors into its exports, which Node's named-export detection cannot see.
+const { KafkaJSError } = kafkajs;
 
 /**
  * kafkajs 2.2.4 keeps one answer per broker across the retries of one send.

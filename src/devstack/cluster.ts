@@ -1,5 +1,6 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { LocalBrokerOptions } from './broker.js';
 import { newClusterId, renderLog4j, renderServerProperties } from './config.js';
 import { brokerArgs, type ClusterFormat, formatOnce, instancePaths } from './instance.js';
 import { DEFAULT_KAFKA_VERSION, ensureJars } from './jars.js';
@@ -7,7 +8,8 @@ import { portUser, probeClusterId } from './probe.js';
 import { createLocalService } from './service.js';
 import { checkJava } from './tools.js';
 
-export interface LocalClusterOptions {
+/** The single broker's options (home, host, version, JVM, tools, timeouts), but ports and size for several nodes. */
+export interface LocalClusterOptions extends Omit<LocalBrokerOptions, 'port' | 'controllerPort'> {
   /** The git-ignored devstack folder: one broker-<port>/ per node, the cluster's identity in cluster-<port>/. */
   home: string;
   /** The first node's broker port; node n listens on `port + 100·n`, its controller one above. */
@@ -15,13 +17,6 @@ export interface LocalClusterOptions {
   /** Nodes, each broker and controller (a quorum of all of them). */
   size?: number;
   minInsyncReplicas?: number;
-  host?: string;
-  kafkaVersion?: string;
-  log?: (line: string) => void;
-  heap?: string;
-  java?: string;
-  mvn?: string;
-  readyTimeoutMs?: number;
 }
 
 /** One node of the cluster, for tests that kill, freeze and restart it. */
